@@ -1,0 +1,1 @@
+"""data/sources layer (see docs/architecture.md)."""

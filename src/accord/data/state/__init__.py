@@ -1,0 +1,1 @@
+"""data/state layer (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""definitions layer (see docs/architecture.md)."""
