@@ -1,1 +1,21 @@
-"""data/state layer (see docs/architecture.md)."""
+"""The state store: users, teams, audit log (and later definitions and workflows).
+
+SQLAlchemy 2 models, Alembic migrations shipped in the package, and :class:`StateStore`.
+"""
+
+from __future__ import annotations
+
+from accord.data.state.audit import AuditRecord
+from accord.data.state.models import ROLES, Role
+from accord.data.state.people import DEFAULT_TEAMS, TeamRecord, UserRecord
+from accord.data.state.store import StateStore
+
+__all__ = [
+    "DEFAULT_TEAMS",
+    "ROLES",
+    "AuditRecord",
+    "Role",
+    "StateStore",
+    "TeamRecord",
+    "UserRecord",
+]
