@@ -36,10 +36,13 @@ class SourceMap:
     """The file a definition came from and the 1-based line of every node in it.
 
     For a mapping entry the line is that of its key; for a list item, of the item.
+    ``scalars`` keeps the scalar values as written, to find items of lists that specs
+    store sorted.
     """
 
     file: str | None = None
     lines: Mapping[YamlPath, int] = field(default_factory=dict)
+    scalars: Mapping[YamlPath, object] = field(default_factory=dict)
 
     def line(self, path: YamlPath = ()) -> int | None:
         """Line of *path*, or of its nearest ancestor that has one."""
@@ -48,6 +51,16 @@ class SourceMap:
             if found is not None:
                 return found
         return None
+
+    def item(self, path: YamlPath, value: object) -> YamlPath:
+        """Path of the list item under *path* whose value is *value* (as written in the
+        file; specs store sets sorted), else *path* itself."""
+        i = 0
+        while (*path, i) in self.lines:
+            if self.scalars.get((*path, i)) == value:
+                return (*path, i)
+            i += 1
+        return path
 
 
 @dataclass(frozen=True, slots=True)

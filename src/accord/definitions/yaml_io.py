@@ -69,6 +69,7 @@ class _Builder:
         self.loader = loader
         self.file = file
         self.lines: dict[YamlPath, int] = {}
+        self.scalars: dict[YamlPath, object] = {}
         self.issues: list[Issue] = []
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
@@ -108,7 +109,9 @@ class _Builder:
                 self.lines[(*path, i)] = item.start_mark.line + 1
                 items.append(self.build(item, (*path, i)))
             return items
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        self.scalars[path] = value
+        return value
 
 
 def _yaml_path(data: Any, loc: tuple[int | str, ...]) -> YamlPath:
@@ -224,7 +227,7 @@ def load_text(text: str, *, file: str | None = None) -> Loaded:
             )
     finally:
         loader.dispose()
-    source = SourceMap(file, {(): node.start_mark.line + 1, **builder.lines})
+    source = SourceMap(file, {(): node.start_mark.line + 1, **builder.lines}, builder.scalars)
     if builder.issues:
         return Loaded(None, tuple(builder.issues))
     if not isinstance(data, dict):
