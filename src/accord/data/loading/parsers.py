@@ -1,0 +1,204 @@
+"""SQL expressions that parse and check text values, one per canonical column type.
+
+Every parser takes the SQL of a cleaned text value (trimmed; ``NULL`` when empty) and
+returns a :class:`Parsed`: the SQL of the typed value and the SQL of the problem (``NULL``
+when the value is fine, else a reason a user understands). They run inside DuckDB over
+the whole file at once; nothing here touches a row in Python.
+
+Rules (documented for users in ``docs/loading.md``):
+
+- numbers: currency symbols and ISO codes (``$``, ``€``, ``USD``), spaces and ``'`` are
+  ignored; ``(12.50)`` is negative; ``12%`` is 0.12. The decimal separator is the last of
+  ``.`` and ``,`` when both appear (``1,234.56``, ``1.234,56``); a lone ``,`` followed by
+  exactly three digits groups thousands (``1,234``), otherwise it is decimal (``12,5``).
+- booleans: true/t/yes/y/1 and false/f/no/n/0, any case.
+- dates: ISO ``YYYY-MM-DD`` first, always; ``MM/DD/YYYY`` or ``DD/MM/YYYY`` (``/``, ``.``
+  or ``-``, two-digit years 00-69 -> 20xx) as the column's order says; month names
+  (``Jan 5, 2024``, ``5 January 2024``).
+- timestamps: ISO 8601 with ``T`` or space, optional fraction, ``Z``, offset or zone
+  name; the date forms above with ``HH:MM[:SS]`` and optional AM/PM; Unix epoch seconds
+  or milliseconds. Naive values are in the load's time zone (the session's ``TimeZone``);
+  all are stored as naive UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, assert_never
+
+from accord.data.schema import Column
+from accord.data.sources.literals import BOOLEAN_FALSE, BOOLEAN_TRUE
+
+__all__ = ["DateOrder", "Parsed", "clean_text", "literal", "parse_column"]
+
+DateOrder = Literal["us", "eu", "iso"]
+_NAMED_MONTHS = "['%b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y', '%d-%b-%Y', '%b %d %Y']"
+SLASH_DATE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b"
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """SQL of a typed value and of its problem (``NULL`` when there is none)."""
+
+    value: str
+    problem: str
+
+
+def literal(text: str | None) -> str:
+    """A SQL string literal (``NULL`` for ``None``)."""
+    if text is None:
+        return "NULL"
+    return "'" + text.replace("'", "''") + "'"
+
+
+def clean_text(expr: str) -> str:
+    """Trim spaces, tabs, line breaks and no-break spaces; empty text becomes ``NULL``."""
+    return f"NULLIF(trim({expr}, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')"
+
+
+def _number(t: str) -> str:
+    """DOUBLE from number text, ``NULL`` when it is not one."""
+    s = (
+        f"regexp_replace(regexp_replace({t}, '^\\((.*)\\)$', '-\\1'), "
+        f"'[\\s\\x{{00a0}}''$€£¥₹]|^[A-Za-z]{{3}}|[A-Za-z]{{3}}$', '', 'g')"
+    )
+    b = f"rtrim({s}, '%')"
+    scale = f"(CASE WHEN ends_with({s}, '%') THEN 0.01 ELSE 1 END)"
+    normal = (
+        "CASE "
+        f"WHEN regexp_full_match({b}, '[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?') THEN {b} "
+        f"WHEN regexp_full_match({b}, '[+-]?\\d{{1,3}}(,\\d{{3}})+(\\.\\d*)?') "
+        f"THEN replace({b}, ',', '') "
+        f"WHEN regexp_full_match({b}, '[+-]?\\d{{1,3}}(\\.\\d{{3}})+,\\d*') "
+        f"THEN replace(replace({b}, '.', ''), ',', '.') "
+        f"WHEN regexp_full_match({b}, '[+-]?\\d{{1,3}}(\\.\\d{{3}}){{2,}}') "
+        f"THEN replace({b}, '.', '') "
+        f"WHEN regexp_full_match({b}, '[+-]?\\d*,\\d+') THEN replace({b}, ',', '.') "
+        "END"
+    )
+    return f"(TRY_CAST({normal} AS DOUBLE) * {scale})"
+
+
+def _slash_date(t: str, order: DateOrder) -> str:
+    """DATE from ``a/b/yyyy`` text in *order* (``NULL`` when invalid)."""
+    a, b, y = (f"regexp_extract({t}, '{SLASH_DATE}', {g})" for g in (1, 2, 3))
+    month, day = (a, b) if order == "us" else (b, a)
+    year = (
+        f"(CASE WHEN length({y}) = 2 THEN (CASE WHEN {y}::INT < 70 THEN 2000 ELSE 1900 END) "
+        f"+ {y}::INT ELSE {y}::INT END)"
+    )
+    return f"TRY(make_date({year}, {month}::INT, {day}::INT))"
+
+
+def _date(t: str, order: DateOrder) -> str:
+    iso = f"TRY_CAST(regexp_extract({t}, '^\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') AS DATE)"
+    if order == "iso":
+        return f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {iso} END)"
+    ymd = f"TRY_CAST(try_strptime(regexp_extract({t}, '^\\d{{4}}/\\d{{1,2}}/\\d{{1,2}}'), '%Y/%m/%d') AS DATE)"  # noqa: E501
+    named = f"TRY_CAST(try_strptime({t}, {_NAMED_MONTHS}) AS DATE)"
+    return (
+        f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {iso} "
+        f"WHEN regexp_matches({t}, '^\\d{{4}}/') THEN {ymd} "
+        f"WHEN regexp_matches({t}, '{SLASH_DATE}') THEN {_slash_date(t, order)} "
+        f"ELSE {named} END)"
+    )
+
+
+def _timestamp(t: str, order: DateOrder) -> str:
+    """TIMESTAMP (naive UTC) from text; naive text is in the session's time zone."""
+    iso = f"TRY_CAST({t} AS TIMESTAMPTZ)"
+    if order == "iso":
+        return f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {iso} END) AT TIME ZONE 'UTC'"
+    pattern = "'(\\d{1,2}):(\\d{2})(?::(\\d{2}(?:\\.\\d+)?))?\\s*([AaPp])?\\.?[Mm]?\\.?\\s*$'"
+    h, m, sec, ap = (f"regexp_extract({t}, {pattern}, {g})" for g in (1, 2, 3, 4))
+    hour = (
+        f"(CASE WHEN {ap} = '' THEN {h}::INT WHEN lower({ap}) = 'p' THEN {h}::INT % 12 + 12 "
+        f"ELSE {h}::INT % 12 END)"
+    )
+    seconds = f"(CASE WHEN {sec} = '' THEN 0 ELSE {sec}::DOUBLE END)"
+    time_part = (
+        f"(CASE WHEN {h} = '' THEN INTERVAL 0 SECOND "
+        f"WHEN {h}::INT <= 24 AND {m}::INT < 60 "
+        f"THEN to_seconds({hour} * 3600 + {m}::INT * 60 + {seconds}) END)"
+    )
+    local = f"CAST(({_date(t, order)} + {time_part}) AS TIMESTAMPTZ)"
+    return (
+        f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-\\d{{1,2}}-') THEN {iso} "
+        f"WHEN regexp_full_match({t}, '\\d{{10}}(\\.\\d+)?') THEN to_timestamp({t}::DOUBLE) "
+        f"WHEN regexp_full_match({t}, '\\d{{13}}') THEN to_timestamp({t}::DOUBLE / 1000) "
+        f"ELSE {local} END) AT TIME ZONE 'UTC'"
+    )
+
+
+def _enum_value(t: str, column: Column) -> str:
+    assert column.enum is not None
+    if column.name == "currency" or all(v.isupper() for v in column.enum):
+        return f"upper({t})"
+    if any("_" in v for v in column.enum):
+        return f"regexp_replace(lower({t}), '[\\s-]+', '_', 'g')"
+    return f"lower({t})"
+
+
+_DATE_HINTS: dict[DateOrder, str] = {"us": "MM/DD/YYYY", "eu": "DD/MM/YYYY", "iso": ""}
+
+
+def _date_hint(order: DateOrder, *, clock: bool = False) -> str:
+    other = _DATE_HINTS[order]
+    if clock:
+        tail = f", or {other} HH:MM" if other else ""
+        return f"ISO 8601 like 2024-01-31T09:30:00Z{tail}"
+    return f"YYYY-MM-DD or {other}" if other else "YYYY-MM-DD"
+
+
+def parse_column(
+    t: str, column: Column, *, order: DateOrder = "us", scale: float | None = None
+) -> Parsed:
+    """Typed value and problem SQL for canonical *column* from the cleaned text SQL *t*."""
+    kind = column.type
+    value: str
+    failure: str
+    if kind == "string":
+        value, failure = (_enum_value(t, column), "") if column.enum else (t, "")
+    elif kind == "integer" or kind == "float" or kind == "money":
+        number = _number(t) if scale is None else f"({_number(t)} * {scale!r})"
+        if kind == "integer":
+            value = (
+                f"(CASE WHEN {number} = floor({number}) AND abs({number}) < 9.2e18 "
+                f"THEN ({number})::BIGINT END)"
+            )
+            failure = "not a whole number"
+        else:
+            value = number
+            failure = "not a number" if kind == "float" else "not an amount"
+    elif kind == "boolean":
+        trues = ", ".join(literal(v) for v in BOOLEAN_TRUE)
+        falses = ", ".join(literal(v) for v in BOOLEAN_FALSE)
+        value = (
+            f"(CASE WHEN lower({t}) IN ({trues}) THEN true "
+            f"WHEN lower({t}) IN ({falses}) THEN false END)"
+        )
+        failure = "not true/false (expected true/false, yes/no or 1/0)"
+    elif kind == "date":
+        value = _date(t, order)
+        failure = f"not a date (expected {_date_hint(order)})"
+    elif kind == "timestamp":
+        value = _timestamp(t, order)
+        failure = f"not a date-time (expected {_date_hint(order, clock=True)})"
+    else:  # pragma: no cover - exhaustive
+        assert_never(kind)
+    checks = [
+        f"WHEN {t} IS NULL THEN {literal('missing (required)') if column.required else 'NULL'}"
+    ]
+    if failure:
+        checks.append(f"WHEN ({value}) IS NULL THEN {literal(failure)}")
+    if column.enum:
+        allowed = ", ".join(literal(v) for v in column.enum)
+        reason = f"unknown value; expected one of: {', '.join(column.enum)}"
+        checks.append(f"WHEN ({value}) NOT IN ({allowed}) THEN {literal(reason)}")
+    if column.minimum is not None:
+        reason = f"below the minimum {column.minimum:g}"
+        if column.minimum == 0:
+            reason = "negative (must be 0 or more)"
+        checks.append(f"WHEN ({value}) < {column.minimum!r} THEN {literal(reason)}")
+    problem = "(CASE " + " ".join(checks) + " END)"
+    return Parsed(value=f"({value})", problem=problem)
