@@ -29,8 +29,9 @@ def sqlite_store() -> Iterator[StateStore]:
 def test_add_and_list_teams_and_users(store: StateStore) -> None:
     for team in ("sales", "marketing"):
         store.add_team(team, actor="system:test")
-    store.add_user("Maria Lopez", team="marketing", role="lead", email="Maria@Example.com",
-                   actor="system:test")  # fmt: skip
+    store.add_user(
+        "Maria Lopez", team="marketing", role="lead", email="Maria@Example.com", actor="system:test"
+    )
     store.add_user("bo", team="sales", actor="Maria Lopez")
     users = store.users()
     assert [(u.team, u.name, u.role) for u in users] == [
