@@ -1,0 +1,295 @@
+"""Writing one target: typed rows into its canonical table, bad rows into quarantine.
+
+All set-based SQL inside the load's transaction:
+
+1. the date order of every date column is decided from the whole column
+   (:func:`detect_orders`);
+2. duplicate ids in the file are found: the last row with an id wins, earlier rows are
+   quarantined as superseded (the file's latest state is the source's latest state;
+   loading an older row because the latest is malformed would be wrong);
+3. valid rows are inserted, or, when the table already holds rows of this source system,
+   compared with them by ``_row_hash`` and inserted, updated or left unchanged;
+4. every problem of every invalid row becomes a quarantine row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from accord.data.catalog import QUARANTINE_TABLE, TableCounts
+from accord.data.loading.parsers import SLASH_DATE, DateOrder, literal, parse_column
+from accord.data.loading.plan import TargetPlan
+from accord.data.loading.stage import REJECTS, STAGE, Stage, row_sql
+from accord.data.schema import KEY_COLUMNS
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["detect_orders", "quarantine_rejects", "write_target"]
+
+DUPS = "_accord_dups"
+INCOMING = "_accord_incoming"
+Order = DateOrder
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> tuple[Any, ...]:
+    row = con.execute(sql, params or []).fetchone()
+    return tuple(row) if row else ()
+
+
+def detect_orders(
+    con: duckdb.DuckDBPyConnection, plan: TargetPlan, date_format: str
+) -> dict[str, Order]:
+    """Day/month order of each date column: forced by the mapping, else from the values.
+
+    ``auto``: a first number above 12 somewhere in the column means DD/MM, a second one
+    above 12 means MM/DD; a column with neither (or both) is read as MM/DD.
+    """
+    dated = [
+        c.name
+        for c in plan.table.columns
+        if c.type in ("date", "timestamp") and plan.texts.get(c.name, "NULL") != "NULL"
+    ]
+    if date_format in ("us", "eu", "iso"):
+        forced: Order = "us" if date_format == "us" else "eu" if date_format == "eu" else "iso"
+        return dict.fromkeys(dated, forced)
+    if not dated:
+        return {}
+    selects = []
+    for name in dated:
+        text = plan.texts[name]
+        for group in (1, 2):
+            part = f"TRY_CAST(NULLIF(regexp_extract({text}, '{SLASH_DATE}', {group}), '') AS INT)"
+            selects.append(f"max({part})")
+    found = _fetch(con, f"SELECT {', '.join(selects)} FROM {plan.relation}")
+    orders: dict[str, Order] = {}
+    for i, name in enumerate(dated):
+        first, second = (found[2 * i] or 0), (found[2 * i + 1] or 0)
+        orders[name] = "eu" if first > 12 and second <= 12 else "us"
+    return orders
+
+
+def _value_columns(plan: TargetPlan) -> list[str]:
+    return [c for c in plan.table.column_names if c not in KEY_COLUMNS]
+
+
+def _typed_sql(plan: TargetPlan, orders: dict[str, Order]) -> str:
+    """One row per relation row: keys, typed values, problems (``_p_``) and texts (``_t_``)."""
+    items = [
+        "_ord",
+        *(["_melt_header"] if plan.melted else []),
+        f"{plan.system} AS source_system",
+        f"{plan.source_id} AS source_id",
+        f"(CASE WHEN {plan.source_id} IS NULL THEN 'missing (required)' END) AS _p_source_id",
+    ]
+    for name in _value_columns(plan):
+        text = plan.texts[name]
+        if text == "NULL":
+            items.append(f"NULL AS {_q(name)}")
+            continue
+        column = plan.table.column(name)
+        parsed = parse_column(
+            text, column, order=orders.get(name, "us"), scale=plan.scales.get(name)
+        )
+        items += [
+            f"{parsed.value} AS {_q(name)}",
+            f"{parsed.problem} AS {_q('_p_' + name)}",
+            f"{text} AS {_q('_t_' + name)}",
+        ]
+    return f"SELECT {', '.join(items)} FROM {plan.relation}"
+
+
+def _problem_columns(plan: TargetPlan) -> list[str]:
+    return ["source_id"] + [n for n in _value_columns(plan) if plan.texts[n] != "NULL"]
+
+
+def _ok_sql(plan: TargetPlan, alias: str = "t") -> str:
+    return " AND ".join(f"{alias}.{_q('_p_' + n)} IS NULL" for n in _problem_columns(plan))
+
+
+def write_target(
+    con: duckdb.DuckDBPyConnection,
+    plan: TargetPlan,
+    stage: Stage,
+    *,
+    orders: dict[str, Order],
+    load_id: str,
+    file: str,
+    loaded_at: dt.datetime,
+) -> TableCounts:
+    """Upsert the valid rows of *plan* and quarantine the others; return the counts."""
+    table = _q(plan.table.name)
+    typed = _typed_sql(plan, orders)
+    con.execute(f"DROP TABLE IF EXISTS {DUPS}")
+    con.execute(
+        f"CREATE TEMP TABLE {DUPS} AS SELECT source_system, source_id, max(_ord) AS keep "
+        f"FROM (SELECT _ord, {plan.system} AS source_system, {plan.source_id} AS source_id "
+        f"FROM {plan.relation}) WHERE source_id IS NOT NULL GROUP BY ALL HAVING count(*) > 1"
+    )
+    joined = (
+        f"({typed}) t LEFT JOIN {DUPS} d ON d.source_system = t.source_system "
+        "AND d.source_id = t.source_id"
+    )
+    good = f"SELECT t.* FROM {joined} WHERE {_ok_sql(plan)} AND (d.keep IS NULL OR d.keep = t._ord)"
+    values = list(plan.table.column_names)
+    names = ", ".join(_q(c) for c in values)
+    row_hash = f"(hash({', '.join('g.' + _q(c) for c in values)}) >> 1)::BIGINT"
+    stamp = [load_id, loaded_at]
+    existing = _fetch(
+        con,
+        f"SELECT count(*) > 0 FROM {table} WHERE source_system IN "
+        f"(SELECT DISTINCT {plan.system} FROM {plan.relation})",
+    )[0]
+    if not existing:
+        inserted = _fetch(
+            con,
+            f"INSERT INTO {table} ({names}, _load_id, _loaded_at, _row_hash) "
+            f"SELECT {', '.join('g.' + _q(c) for c in values)}, ?, ?, {row_hash} FROM ({good}) g",
+            stamp,
+        )[0]
+        updated = unchanged = 0
+    else:
+        inserted, updated, unchanged = _merge(con, plan, good, row_hash, stamp)
+    quarantined = _quarantine(con, plan, stage, joined, load_id=load_id, file=file)
+    rows = _fetch(con, f"SELECT count(*) FROM {plan.relation}")[0]
+    con.execute(f"DROP TABLE IF EXISTS {DUPS}")
+    return TableCounts(
+        rows=int(rows),
+        inserted=int(inserted),
+        updated=int(updated),
+        unchanged=int(unchanged),
+        quarantined=int(quarantined),
+    )
+
+
+def _merge(
+    con: duckdb.DuckDBPyConnection,
+    plan: TargetPlan,
+    good: str,
+    row_hash: str,
+    stamp: list[object],
+) -> tuple[int, int, int]:
+    """Insert new keys, update changed rows, count unchanged ones (by ``_row_hash``)."""
+    table = _q(plan.table.name)
+    values = list(plan.table.column_names)
+    con.execute(f"DROP TABLE IF EXISTS {INCOMING}")
+    con.execute(
+        f"CREATE TEMP TABLE {INCOMING} AS SELECT "
+        f"{', '.join('g.' + _q(c) for c in values)}, {row_hash} AS _row_hash FROM ({good}) g"
+    )
+    keys = "w.source_system = i.source_system AND w.source_id = i.source_id"
+    inserted, unchanged, updated = _fetch(
+        con,
+        "SELECT count(*) FILTER (WHERE w.source_id IS NULL), "
+        "count(*) FILTER (WHERE w._row_hash = i._row_hash), "
+        "count(*) FILTER (WHERE w.source_id IS NOT NULL AND w._row_hash IS DISTINCT FROM "
+        f"i._row_hash) FROM {INCOMING} i LEFT JOIN {table} w ON {keys}",
+    )
+    if updated:
+        assignments = ", ".join(f"{_q(c)} = i.{_q(c)}" for c in values if c not in KEY_COLUMNS)
+        con.execute(
+            f"UPDATE {table} AS w SET {assignments}, _load_id = ?, _loaded_at = ?, "
+            f"_row_hash = i._row_hash FROM {INCOMING} i WHERE {keys} "
+            "AND w._row_hash IS DISTINCT FROM i._row_hash",
+            stamp,
+        )
+    if inserted:
+        names = ", ".join(_q(c) for c in values)
+        con.execute(
+            f"INSERT INTO {table} ({names}, _load_id, _loaded_at, _row_hash) "
+            f"SELECT {', '.join('i.' + _q(c) for c in values)}, ?, ?, i._row_hash "
+            f"FROM {INCOMING} i ANTI JOIN {table} w ON {keys}",
+            stamp,
+        )
+    con.execute(f"DROP TABLE {INCOMING}")
+    return int(inserted), int(updated), int(unchanged)
+
+
+def _record_sql(stage: Stage, alias: str) -> str:
+    if not stage.headers:
+        return "'{}'"
+    pairs = ", ".join(f"{literal(h)}, {alias}.c{i}" for i, h in enumerate(stage.headers))
+    return f"json_object({pairs})::VARCHAR"
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection,
+    plan: TargetPlan,
+    stage: Stage,
+    joined: str,
+    *,
+    load_id: str,
+    file: str,
+) -> int:
+    """Quarantine every problem of the invalid and superseded rows; return the row count."""
+    superseded = "d.keep IS NOT NULL AND d.keep <> t._ord"
+    structs = []
+    for name in _problem_columns(plan):
+        if name == "source_id":
+            value = "t.source_id"
+            reason = (
+                f"coalesce(t._p_source_id, CASE WHEN {superseded} THEN 'superseded by row ' "
+                f"|| {row_sql('d.keep', stage)} || ' (the last row with an id wins)' END)"
+            )
+        else:
+            value, reason = f"t.{_q('_t_' + name)}", f"t.{_q('_p_' + name)}"
+        label = plan.labels.get(name, literal(name))
+        structs.append(f"{{'column': {label}, 'value': {value}, 'reason': {reason}}}")
+    bad = (
+        f"SELECT t._ord, unnest([{', '.join(structs)}]) AS p FROM {joined} "
+        f"WHERE NOT ({_ok_sql(plan)}) OR ({superseded})"
+    )
+    table = literal(plan.table.name)
+    con.execute(
+        f"INSERT INTO {QUARANTINE_TABLE} SELECT ?, ?, {row_sql('b._ord', stage)}, {table}, "
+        f"b.p.column, b.p.value, b.p.reason, {_record_sql(stage, 's')}, now()::TIMESTAMP "
+        f"FROM ({bad}) b JOIN (SELECT rowid AS _rid, * FROM {STAGE}) s ON s._rid = b._ord "
+        "WHERE b.p.reason IS NOT NULL",
+        [load_id, file],
+    )
+    count = _fetch(
+        con,
+        f"SELECT count(*) FROM (SELECT DISTINCT t._ord, t.source_id FROM {joined} "
+        f"WHERE NOT ({_ok_sql(plan)}) OR ({superseded}))",
+    )[0]
+    return int(count)
+
+
+_REJECT_REASONS = {
+    "MISSING COLUMNS": "the row has fewer fields than the header (a cut-off line, or a "
+    "missing delimiter?)",
+    "TOO MANY COLUMNS": "the row has more fields than the header (a delimiter inside an "
+    "unquoted value?)",
+    "UNQUOTED VALUE": "a quote in the middle of an unquoted value",
+    "UNTERMINATED QUOTES": "a quoted value that is never closed (a cut-off file?)",
+    "INVALID ENCODING": "bytes that are not valid UTF-8 (the file mixes encodings; save it as "
+    "UTF-8)",
+    "INVALID UNICODE": "bytes that are not valid UTF-8 (the file mixes encodings; save it as "
+    "UTF-8)",
+    "LINE SIZE OVER MAXIMUM": "the row is longer than the 8 MB limit",
+}
+
+
+def quarantine_rejects(
+    con: duckdb.DuckDBPyConnection, stage: Stage, *, load_id: str, file: str
+) -> None:
+    """Quarantine the rows DuckDB could not split into fields (one row per line)."""
+    if not stage.rejected:
+        return
+    cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in _REJECT_REASONS.items())
+    names = " ".join(f"WHEN 'c{i}' THEN {literal(h)}" for i, h in enumerate(stage.headers))
+    column = f"(CASE column_name {names} ELSE NULL END)" if names else "NULL"
+    con.execute(
+        f"INSERT INTO {QUARANTINE_TABLE} SELECT ?, ?, row, NULL, {column}, NULL, "
+        f"(CASE error_type {cases} ELSE error_message END), to_json(csv_line)::VARCHAR, "
+        f"now()::TIMESTAMP FROM (SELECT *, row_number() OVER (PARTITION BY row "
+        f"ORDER BY error_type) AS n FROM {REJECTS}) WHERE n = 1",
+        [load_id, file],
+    )
