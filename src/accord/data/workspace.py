@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from accord.data import catalog
 from accord.data.state import DEFAULT_TEAMS, StateStore
 from accord.data.warehouse import Warehouse, open_warehouse
-from accord.errors import Conflict, InputError
+from accord.errors import Conflict, InputError, MigrationError
 from accord.settings import (
     CONFIG_FILE,
     Settings,
@@ -144,7 +144,7 @@ class Workspace:
         try:
             root.mkdir(parents=True, exist_ok=True)
             workspace = cls(settings)
-            with workspace.warehouse() as wh:
+            with workspace.warehouse(check=False) as wh:
                 catalog.ensure_warehouse_schema(wh)
             with StateStore.connect(settings.resolved_state_url()) as store:
                 store.upgrade()
@@ -173,19 +173,31 @@ class Workspace:
 
     # ------------------------------------------------------------ stores
     @contextmanager
-    def warehouse(self, read_only: bool = False) -> Iterator[Warehouse]:
+    def warehouse(self, read_only: bool = False, *, check: bool = True) -> Iterator[Warehouse]:
         """The open warehouse, closed on exit.
 
         DuckDB allows one writing process per file: keep the block short, and open
         read-only when only reading (several readers may share the file).
 
+        Parameters
+        ----------
+        read_only
+            Open without write access (shares the file with other readers).
+        check
+            Refuse a warehouse whose schema version is not this Accord's (``status`` and
+            ``upgrade`` look at it without this check).
+
         Raises
         ------
         WarehouseLocked
             Another process holds the DuckDB file; the message names it.
+        MigrationError
+            The warehouse needs ``accord upgrade``, or was written by a newer Accord.
         """
         wh = open_warehouse(self.settings.resolved_warehouse_url(), read_only=read_only)
         try:
+            if check:
+                _check_warehouse(wh)
             yield wh
         finally:
             wh.close()
@@ -207,7 +219,7 @@ class Workspace:
         """
         with StateStore.connect(self.settings.resolved_state_url()) as store:
             steps = [f"state {s}" for s in store.upgrade()]
-        with self.warehouse() as wh:
+        with self.warehouse(check=False) as wh:
             steps += [f"warehouse {s}" for s in catalog.upgrade_warehouse(wh)]
         return steps
 
@@ -227,6 +239,25 @@ def _settings(
     except ValidationError as exc:
         problems = "; ".join(str(err["msg"]).removeprefix("Value error, ") for err in exc.errors())
         raise InputError(f"Invalid workspace settings: {problems}") from exc
+
+
+def _check_warehouse(wh: Warehouse) -> None:
+    if not wh.is_duckdb:  # the catalog keeps its version in DuckDB only, for now
+        return
+    version = catalog.warehouse_schema_version(wh)
+    if version == catalog.SCHEMA_VERSION:
+        return
+    if version is not None and version > catalog.SCHEMA_VERSION:
+        raise MigrationError(
+            f"The warehouse {wh.url} has schema version {version}, newer than this Accord "
+            f"understands ({catalog.SCHEMA_VERSION}).",
+            hint="Install the Accord version that wrote it (or newer): pip install -U accord.",
+        )
+    raise MigrationError(
+        f"The warehouse {wh.url} has schema version {version or 'none'}; this Accord uses "
+        f"{catalog.SCHEMA_VERSION}.",
+        hint="Run `accord upgrade` (it keeps every row).",
+    )
 
 
 def _remove(files: list[Path], root: Path | None) -> None:

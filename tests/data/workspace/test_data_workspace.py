@@ -143,3 +143,20 @@ def test_a_workspace_with_its_state_on_postgresql(tmp_path: Path, postgres_url: 
         store.add_user("ann", team="finance", role="lead", actor="test")
         assert [u.name for u in store.users()] == ["ann"]
     assert Workspace.open(tmp_path / "ws").upgrade() == []
+
+
+def test_a_warehouse_from_another_version_is_refused_with_a_fix(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "ws")
+    with ws.warehouse(check=False) as wh:
+        wh.duckdb.execute("UPDATE _accord_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(MigrationError, match="newer than this Accord") as info, ws.warehouse():
+        pass
+    assert info.value.hint is not None
+    assert "pip install -U accord" in info.value.hint
+    with ws.warehouse(check=False) as wh:
+        wh.duckdb.execute("UPDATE _accord_meta SET value = '0' WHERE key = 'schema_version'")
+    with pytest.raises(MigrationError, match="Run `accord upgrade`"), ws.warehouse():
+        pass
+    assert ws.upgrade() == ["warehouse set schema version 0 -> 1"]
+    with ws.warehouse(read_only=True) as wh:
+        assert wh.read_only
