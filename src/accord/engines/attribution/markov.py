@@ -61,7 +61,7 @@ from accord.errors import InputError
 
 __all__ = ["markov"]
 
-_DENSE_LIMIT = 400  # states; above this the linear systems are solved sparse
+_DENSE_LIMIT = 64  # states; above this the linear systems are solved sparse (SuperLU)
 
 
 def _states(paths: PathCounts, keep: IntArray, order: int) -> tuple[IntArray, IntArray, int]:
@@ -169,30 +169,38 @@ def markov(
     rows = np.concatenate((src, ends, ends))
     cols = np.concatenate((state_of, np.full(len(ends), conv_s), np.full(len(ends), null_s)))
     weights = np.concatenate(((kc + kn)[owner], kc, kn))
-    counts = sp.coo_matrix((weights, (rows, cols)), shape=(size, size)).tocsr()
-    counts.eliminate_zeros()
-    outflow = np.asarray(counts.sum(axis=1)).ravel()
-    inv_out = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
-    probs = sp.diags(inv_out) @ counts
-
     transient = m + 1  # channel states then (start)
+    if size <= _DENSE_LIMIT:
+        counts = np.bincount(rows * size + cols, weights, minlength=size * size)
+        dense = counts.reshape(size, size)
+        outflow = dense.sum(axis=1)
+        inv_out = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
+        probs: FloatArray | sp.csr_matrix = dense * inv_out[:, None]
+        src_i, dst_i = np.nonzero(dense)
+        triplets = (src_i, dst_i, dense[src_i, dst_i] * inv_out[src_i])
+        to_conv = dense[:transient, conv_s] * inv_out[:transient]
+    else:
+        sparse = sp.coo_matrix((weights, (rows, cols)), shape=(size, size)).tocsr()
+        sparse.eliminate_zeros()
+        outflow = np.asarray(sparse.sum(axis=1)).ravel()
+        inv_out = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
+        probs = (sp.diags(inv_out) @ sparse).tocsr()
+        coo = probs.tocoo()
+        triplets = (coo.row, coo.col, coo.data)
+        to_conv = probs[:transient, conv_s].toarray().ravel()
     q = probs[:transient, :transient]
-    rhs = [probs[:transient, conv_s].toarray().ravel()]
-    value_end: FloatArray | None = None
+    rhs = [to_conv]
     if paths.value is not None:
-        value_end = np.bincount(ends, paths.value[keep], minlength=size)[:transient].astype(
-            np.float64
-        )
-        rhs.append(value_end * inv_out[:transient])
+        value_end = np.bincount(ends, paths.value[keep], minlength=size)[:transient]
+        rhs.append(value_end.astype(np.float64) * inv_out[:transient])
     b = np.column_stack(rhs)
 
     def absorb(drop: npt.NDArray[np.bool_] | None) -> FloatArray:
         idx = np.arange(transient) if drop is None else np.flatnonzero(~drop)
-        sub = q[idx][:, idx]
-        if len(idx) <= _DENSE_LIMIT:
-            a: sp.csc_matrix | FloatArray = np.eye(len(idx)) - sub.toarray()
+        if isinstance(q, np.ndarray):
+            a: sp.csc_matrix | FloatArray = np.eye(len(idx)) - q[np.ix_(idx, idx)]
         else:
-            a = (sp.identity(len(idx), format="csc") - sub).tocsc()
+            a = (sp.identity(len(idx), format="csc") - q[idx][:, idx]).tocsc()
         x = _solve(a, b[idx])
         return np.asarray(x[np.searchsorted(idx, start)], dtype=np.float64)
 
@@ -220,7 +228,6 @@ def markov(
         value = share(1, float(paths.value.sum()))
         re_value = tuple(float(x) for x in removal[:, 1])
     names = _state_names(paths.channels, state_codes, base, order)
-    coo = probs.tocoo()
     details = MarkovDetails(
         order=order,
         include_nulls=use_nulls,
@@ -229,9 +236,9 @@ def markov(
         removal_effects_value=re_value,
         transition_matrix=TransitionMatrix(
             states=names,
-            source=tuple(int(i) for i in coo.row),
-            target=tuple(int(i) for i in coo.col),
-            probability=tuple(float(p) for p in coo.data),
+            source=tuple(int(i) for i in triplets[0]),
+            target=tuple(int(i) for i in triplets[1]),
+            probability=tuple(float(p) for p in triplets[2]),
         ),
     )
     return AttributionResult(
