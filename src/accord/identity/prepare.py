@@ -1,0 +1,236 @@
+"""Turn recognised columns into the normalised fields the linkage model compares.
+
+Every record becomes one row of *features*, named after what they hold rather than after
+the input headers, so the model and the blocking rules are written once:
+
+=============  ===============================================================
+feature        from
+=============  ===============================================================
+first_name     first-name column, else the first word of a full name
+surname        surname column, else the last word of a full name
+full_name      ``first_name || ' ' || surname`` (both present; term frequencies)
+dob            date of birth, ISO ``YYYY-MM-DD``
+dob_days       the same as days since 1970-01-01 (cheap date differences)
+email          email match key (plus-addressing and Gmail dots folded)
+email_user     its local part
+phone          E.164
+address, city, state    words (accents, case, punctuation folded)
+postcode       no spaces, upper-case
+company        company name without legal form
+domain         registrable web domain, free-mail domains left out
+national_id    letters and digits, upper-case
+=============  ===============================================================
+
+When several columns hold the same kind (``email`` and ``work_email``), the first
+non-empty one feeds the model; all of them feed the deterministic keys (exact email,
+phone or id shared by two records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+
+from accord.identity.columns import ColumnKind, ColumnMap
+from accord.identity.normalise import (
+    account_domain,
+    email_local_part,
+    email_match_key,
+    infer_date_order,
+    is_role_email,
+    is_valid_email,
+    normalise_company,
+    normalise_date,
+    normalise_identifier,
+    normalise_person_name,
+    normalise_phone,
+    normalise_postcode,
+    normalise_text,
+    split_full_name,
+)
+
+__all__ = ["FEATURES", "KEY_RULES", "Prepared", "prepare_records"]
+
+FEATURES: tuple[str, ...] = (
+    "first_name",
+    "surname",
+    "full_name",
+    "dob",
+    "dob_days",
+    "email",
+    "email_user",
+    "phone",
+    "address",
+    "city",
+    "state",
+    "postcode",
+    "company",
+    "domain",
+    "national_id",
+)
+"""All feature names, in the order the model uses them."""
+
+KEY_RULES: tuple[str, ...] = ("email", "phone", "national_id")
+"""Deterministic rules: an exact shared value links two records with probability 1."""
+
+ROW = "__row"
+SOURCE = "__source"
+
+_Normaliser = Callable[[object], str | None]
+_SIMPLE: dict[ColumnKind, tuple[str, _Normaliser]] = {
+    ColumnKind.ADDRESS: ("address", normalise_text),
+    ColumnKind.CITY: ("city", normalise_text),
+    ColumnKind.STATE: ("state", normalise_text),
+    ColumnKind.POSTCODE: ("postcode", normalise_postcode),
+    ColumnKind.COMPANY: ("company", normalise_company),
+    ColumnKind.DOMAIN: ("domain", account_domain),
+    ColumnKind.NATIONAL_ID: ("national_id", normalise_identifier),
+}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Records ready for linkage.
+
+    Attributes
+    ----------
+    features
+        One row per record: ``__row`` (0..n-1), ``__source`` (input number) and the
+        features present (see the module docstring); absent values are ``None``.
+    keys
+        Deterministic keys, long format: ``__row``, ``rule`` (a :data:`KEY_RULES` name),
+        ``key``.
+    present
+        The features that have at least one value, in :data:`FEATURES` order.
+    """
+
+    features: pd.DataFrame
+    keys: pd.DataFrame
+    present: tuple[str, ...]
+
+
+def prepare_records(
+    frames: Sequence[pd.DataFrame], columns: ColumnMap, *, default_region: str = "US"
+) -> Prepared:
+    """Normalise the recognised columns of one or more inputs into features.
+
+    Parameters
+    ----------
+    frames
+        The inputs (one for deduplication, two or more for linkage), each with every
+        column named in *columns*; values are strings or missing.
+    columns
+        What each column holds (the same headers in every input).
+    default_region
+        Region for phone numbers written without a country code.
+    """
+    parts, key_parts = [], []
+    offset = 0
+    for source, frame in enumerate(frames):
+        features, keys = _prepare_one(frame, columns, default_region=default_region)
+        features.insert(0, SOURCE, source)
+        features.insert(0, ROW, range(offset, offset + len(frame)))
+        keys[ROW] += offset
+        offset += len(frame)
+        parts.append(features)
+        key_parts.append(keys)
+    features = pd.concat(parts, ignore_index=True)
+    keys = pd.concat(key_parts, ignore_index=True)
+    present = tuple(f for f in FEATURES if f in features and features[f].notna().any())
+    features = features[[ROW, SOURCE, *present]]
+    return Prepared(features=features, keys=keys, present=present)
+
+
+def _prepare_one(
+    frame: pd.DataFrame, columns: ColumnMap, *, default_region: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    of = columns.of_kind
+
+    first = _first_of(frame, of(ColumnKind.FIRST_NAME), normalise_person_name)
+    last = _first_of(frame, of(ColumnKind.SURNAME), normalise_person_name)
+    full_columns = of(ColumnKind.FULL_NAME)
+    if full_columns:
+        raw_full = _coalesce(frame, full_columns)
+        split = _map(raw_full, split_full_name)
+        first = first.fillna(split.map(lambda p: p[0] if isinstance(p, tuple) else None))
+        last = last.fillna(split.map(lambda p: p[1] if isinstance(p, tuple) else None))
+    out["first_name"] = first
+    out["surname"] = last
+    both = first.notna() & last.notna()
+    out["full_name"] = (first + " " + last).where(both, None)
+
+    dob_columns = of(ColumnKind.DATE_OF_BIRTH)
+    if dob_columns:
+        raw_dob = _coalesce(frame, dob_columns)
+        order = infer_date_order(raw_dob.dropna().head(5000))
+        out["dob"] = _map(raw_dob, partial(normalise_date, order=order))
+        days = pd.to_datetime(out["dob"], format="%Y-%m-%d", errors="coerce")
+        epoch = pd.Timestamp("1970-01-01")
+        out["dob_days"] = ((days - epoch) // pd.Timedelta(days=1)).astype("Int64")
+
+    email_columns = of(ColumnKind.EMAIL)
+    out["email"] = _first_of(frame, email_columns, email_match_key)
+    out["email_user"] = _map(out["email"], email_local_part)
+    phone = partial(normalise_phone, default_region=default_region)
+    phone_columns = of(ColumnKind.PHONE)
+    out["phone"] = _first_of(frame, phone_columns, phone)
+    for kind, (feature, normaliser) in _SIMPLE.items():
+        out[feature] = _first_of(frame, of(kind), normaliser)
+
+    key_frames = [
+        _keys(frame, email_columns, "email", _email_key),
+        _keys(frame, phone_columns, "phone", phone),
+        _keys(frame, of(ColumnKind.NATIONAL_ID), "national_id", normalise_identifier),
+    ]
+    keys = pd.concat(key_frames, ignore_index=True).drop_duplicates(ignore_index=True)
+    return out, keys
+
+
+def _email_key(value: object) -> str | None:
+    """An email that may link deterministically: valid and not a role address."""
+    if not is_valid_email(value) or is_role_email(value):
+        return None
+    return email_match_key(value)
+
+
+def _map(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """Apply *function* once per distinct value (names and cities repeat a lot)."""
+    mask = values.notna()
+    if not mask.any():
+        return pd.Series([None] * len(values), index=values.index, dtype=object)
+    present = values[mask]
+    uniques = pd.unique(present)
+    lookup: dict[Hashable, object] = {u: function(u) for u in uniques}
+    result = pd.Series([None] * len(values), index=values.index, dtype=object)
+    result[mask] = present.map(lookup).astype(object)
+    return result
+
+
+def _coalesce(frame: pd.DataFrame, names: list[str]) -> pd.Series:
+    result = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    for name in names:
+        result = result.fillna(frame[name].astype(object))
+    return result
+
+
+def _first_of(frame: pd.DataFrame, names: list[str], normaliser: _Normaliser) -> pd.Series:
+    """The first non-empty normalised value across *names* for each row."""
+    result = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    for name in names:
+        result = result.fillna(_map(frame[name].astype(object), normaliser))
+    return result
+
+
+def _keys(frame: pd.DataFrame, names: list[str], rule: str, key: _Normaliser) -> pd.DataFrame:
+    parts = []
+    for name in names:
+        values = _map(frame[name].astype(object), key)
+        mask = values.notna()
+        parts.append(pd.DataFrame({ROW: frame.index[mask], "rule": rule, "key": values[mask]}))
+    if not parts:
+        return pd.DataFrame({ROW: pd.Series([], dtype="int64"), "rule": [], "key": []})
+    return pd.concat(parts, ignore_index=True)
