@@ -105,6 +105,9 @@ class MetricBody(FrozenModel):
             raise ValueError("a metric computed by the compiler needs a measure")
         if self.engine != "compiler" and self.measure is not None:
             raise ValueError(f"a metric computed by the {self.engine} engine takes no measure")
+        reserved = {"period", "value"} & {d for d, _ in self.dimensions}
+        if reserved:
+            raise ValueError(f"dimension names {sorted(reserved)} are reserved for result columns")
         if isinstance(self.measure, Ratio | Derived | Constant) and self.dimensions:
             raise ValueError(
                 f"a {self.measure.agg} metric takes no dimensions: it has those its inputs share"

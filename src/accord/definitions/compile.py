@@ -1,0 +1,361 @@
+"""Compile a metric spec to an Ibis expression: a pure function, for any Ibis backend.
+
+:func:`compile_metric` takes the metric specs (the in-force versions), a dict of Ibis
+tables (warehouse tables, in-memory tables or unbound tables for SQL) and the query
+(grain, dimensions, date range), and returns a :class:`CompiledMetric` whose ``expr`` has
+one row per period and dimension value: the key columns (``period`` first when a grain is
+asked for, then the dimensions) and ``value``. Nothing runs until the caller executes it.
+
+Semantics
+---------
+- A period is ``[start, end)`` of the measure's time column; ``start``/``end`` bound it.
+- Counts and sums of no rows are 0; averages and percentiles of no rows are null.
+- A ratio or derived metric evaluates its inputs per period and dimension value, joins them
+  (full outer join, nulls matching nulls), treats a missing count or sum as 0, and divides
+  with a zero denominator giving null. There is no time spine: a period in which no input
+  has a row does not appear.
+- A ``constant`` per month contributes ``value * months in the period`` (a year is 12, a
+  quarter 3; without a grain, the date range in average Gregorian months of 30.436875 days).
+- A metric computed by an engine (``engine: clv``), or built on one, is not compiled: the
+  result is a :class:`NotCompilable` with reason ``needs-engine``.
+
+Examples
+--------
+>>> import ibis
+>>> from accord.definitions.starter import starter_catalog
+>>> from accord.definitions.semantic import canonical_tables
+>>> c = compile_metric("mqls", metrics=starter_catalog().metrics(), tables=canonical_tables(),
+...                    grain="month")
+>>> c.keys, c.expr.columns
+(('period',), ('period', 'value'))
+>>> compile_metric("ltv", metrics=starter_catalog().metrics(), tables={}).reason
+'needs-engine'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from accord.data.schema import TABLES
+from accord.definitions.expression import BinOp, Op, Ref, evaluate, fold, references
+from accord.definitions.graph import available_dimensions, effective_grain, uses
+from accord.definitions.measures import (
+    GRAINS,
+    Average,
+    Constant,
+    Count,
+    CountDistinct,
+    Derived,
+    Grain,
+    Percentile,
+    Ratio,
+    Sum,
+    TimeToEvent,
+)
+from accord.definitions.metric import Engine, MetricDefinition
+from accord.definitions.periods import periods
+from accord.definitions.relation import Joined, period, predicate, time_range, value_column
+from accord.definitions.time_to_event import time_to_event_relation
+from accord.errors import InputError, NotFound
+
+__all__ = ["CompiledMetric", "NotCompilable", "compile_metric"]
+
+_MONTHS_PER: Mapping[Grain, int] = {"month": 1, "quarter": 3, "year": 12}
+_DAYS_PER_MONTH = 365.2425 / 12
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledMetric:
+    """A metric compiled to an Ibis expression.
+
+    Attributes
+    ----------
+    metric
+        The metric's name.
+    expr
+        Columns ``keys`` then ``value``; ordered by the keys.
+    keys
+        ``("period", *by)`` with a grain, else ``by``.
+    uses
+        Every metric definition the expression depends on (itself included): a number
+        computed from it must cite the version of each.
+    """
+
+    metric: str
+    expr: ir.Table
+    keys: tuple[str, ...]
+    uses: tuple[str, ...]
+    grain: Grain | None
+    by: tuple[str, ...]
+    start: date | None
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotCompilable:
+    """The compiler cannot compute this metric: an engine must (an expected outcome)."""
+
+    metric: str
+    reason: Literal["needs-engine"]
+    engine: Engine
+    message: str
+    uses: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    metrics: Mapping[str, MetricDefinition]
+    tables: Mapping[str, ir.Table]
+    grain: Grain | None
+    by: tuple[str, ...]
+    start: date | None
+    end: date | None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (("period",) if self.grain else ()) + self.by
+
+
+def _needs_engine(name: str, metrics: Mapping[str, MetricDefinition]) -> NotCompilable | None:
+    for dep in uses(name, metrics):
+        metric = metrics[dep]
+        if metric.body.engine != "compiler":
+            via = "" if dep == name else f" (through its input {dep!r})"
+            return NotCompilable(
+                metric=name,
+                reason="needs-engine",
+                engine=metric.body.engine,
+                message=f"{name} is computed by the {metric.body.engine} engine{via}, "
+                "not by the metric compiler",
+                uses=uses(name, metrics),
+            )
+    return None
+
+
+def compile_metric(
+    name: str,
+    *,
+    metrics: Mapping[str, MetricDefinition],
+    tables: Mapping[str, ir.Table],
+    grain: Grain | None = None,
+    by: Sequence[str] = (),
+    start: date | None = None,
+    end: date | None = None,
+) -> CompiledMetric | NotCompilable:
+    """Compile metric *name* to an Ibis expression.
+
+    Parameters
+    ----------
+    name
+        The metric to compute.
+    metrics
+        Metric specs by name: the metric and every metric it depends on (e.g.
+        ``Catalog.metrics()``, or the in-force versions from the state store).
+    tables
+        Ibis tables by canonical name (warehouse, ``ibis.memtable`` or unbound tables).
+    grain
+        One row per ``day``/``week``/``month``/``quarter``/``year``; ``None`` for a
+        single total over the range.
+    by
+        Dimensions to break the metric down by (declared on the metric).
+    start, end
+        Keep events with ``start <= time < end``.
+
+    Raises
+    ------
+    NotFound
+        *name* or one of its inputs is not among *metrics*.
+    InputError
+        An unknown dimension, a grain finer than the metric allows, a table that was not
+        given, or a monthly constant over an open date range.
+    """
+    missing = [m for m in uses(name, metrics) if m not in metrics]
+    if missing:
+        raise NotFound(
+            f"metric {missing[0]!r} is not defined", hint="run `accord definitions list`"
+        )
+    not_compilable = _needs_engine(name, metrics)
+    if not_compilable is not None:
+        return not_compilable
+    dims = available_dimensions(name, metrics)
+    unknown = [d for d in by if d not in dims]
+    if unknown:
+        raise InputError(
+            f"metric {name!r} has no dimension {unknown[0]!r}",
+            hint=f"use one of: {', '.join(dims) or '(none)'}",
+        )
+    finest = effective_grain(name, metrics)
+    if grain is not None and finest is not None and GRAINS.index(grain) < GRAINS.index(finest):
+        raise InputError(
+            f"metric {name!r} is defined at grain {finest}; it cannot be computed by {grain}",
+            hint=f"ask for --grain {finest} or coarser",
+        )
+    if start is not None and end is not None and end <= start:
+        raise InputError(f"empty date range: {start} to {end}", hint="--to must be after --from")
+    query = _Query(metrics, tables, grain, tuple(by), start, end)
+    part = _compile(name, query)
+    expr = _constant_table(part, query) if isinstance(part, float) else part
+    keys = query.keys
+    expr = expr.select(*keys, "value")
+    if keys:
+        expr = expr.order_by(keys)
+    return CompiledMetric(name, expr, keys, uses(name, metrics), grain, query.by, start, end)
+
+
+def _compile(name: str, q: _Query) -> ir.Table | float:
+    """An aggregated table (keys + ``value``), or a constant's value for the query period."""
+    metric = q.metrics[name]
+    m = metric.body.measure
+    dims = {d: metric.body.dimension(d) or "" for d in q.by}
+    match m:
+        case Count() | CountDistinct() | Sum() | Average() | Percentile():
+            return _table_measure(m, dims, q)
+        case TimeToEvent():
+            rel = time_to_event_relation(m, q.tables, dims=dims, start=q.start, end=q.end)
+            dim_cols = {d: f"__d_{d}" for d in dims}
+            return _group(rel, "__start", dim_cols, rel["__duration"].quantile(m.q), q)
+        case Ratio() | Derived():
+            return _composite(m, q)
+        case Constant():
+            return _constant_value(m, q)
+        case None:
+            raise AssertionError("engine metrics are handled before compiling")
+
+
+def _default_time(table: str) -> str:
+    time = TABLES[table].time_column
+    if time is None:
+        raise InputError(f"table {table!r} has no time column", hint="declare `time:`")
+    return time
+
+
+def _table_measure(
+    m: Count | CountDistinct | Sum | Average | Percentile, dims: Mapping[str, str], q: _Query
+) -> ir.Table:
+    paths = [f.column for f in m.filters] + list(dims.values())
+    if not isinstance(m, Count):
+        paths += [m.column] if isinstance(m.column, str) else [m.column.start, m.column.end]
+    joined = Joined(m.table, q.tables, paths)
+    rel = joined.rel
+    time = m.time or _default_time(m.table)
+    preds = [predicate(rel[joined.name(f.column)], f) for f in m.filters]
+    preds += time_range(rel[time], q.start, q.end)
+    if preds:
+        rel = rel.filter(*preds)
+    value: ir.Scalar
+    match m:
+        case Count():
+            value = rel.count()
+        case CountDistinct():
+            value = value_column(rel, joined, m.column).nunique()
+        case Sum():
+            value = value_column(rel, joined, m.column).sum().fill_null(0)
+        case Average():
+            value = value_column(rel, joined, m.column).mean()
+        case Percentile():
+            value = value_column(rel, joined, m.column).quantile(m.q)
+    return _group(rel, time, {d: joined.name(p) for d, p in dims.items()}, value, q)
+
+
+def _group(
+    rel: ir.Table, time: str, dims: Mapping[str, str], value: ir.Scalar, q: _Query
+) -> ir.Table:
+    """Aggregate *value* by the query's period (of column *time*) and dimension columns."""
+    groups: dict[str, ir.Value] = {}
+    if q.grain is not None:
+        groups["period"] = period(rel[time], q.grain)
+    groups |= {d: rel[col] for d, col in dims.items()}
+    if groups:
+        return rel.group_by(**groups).aggregate(value=value)
+    return rel.aggregate(value=value)
+
+
+def _is_additive(metric: MetricDefinition) -> bool:
+    """Counts and sums: a missing row means 0."""
+    return isinstance(metric.body.measure, Count | CountDistinct | Sum)
+
+
+def _composite(m: Ratio | Derived, q: _Query) -> ir.Table | float:
+    """Evaluate inputs per key, pivot them side by side, and fold the expression."""
+    tree = BinOp("/", Ref(m.numerator), Ref(m.denominator)) if isinstance(m, Ratio) else m.tree
+    parts = {n: _compile(n, q) for n in sorted(references(tree))}
+    constants = {n: p for n, p in parts.items() if isinstance(p, float)}
+    tables = {n: p for n, p in parts.items() if not isinstance(p, float)}
+    if not tables:
+        result = evaluate(tree, constants)
+        return math.nan if result is None else result
+    keys = q.keys
+    # Stack the inputs and pivot with one filtered aggregate per input: GROUP BY treats
+    # null keys as equal on every backend (a FULL JOIN on IS NOT DISTINCT FROM does not
+    # run on PostgreSQL).
+    stacked = ibis.union(
+        *(
+            t.select(*keys, __input=ibis.literal(n), __value=t["value"].cast("float64"))
+            for n, t in tables.items()
+        )
+    )
+    pivots = {f"__m_{n}": stacked["__value"].max(where=stacked["__input"] == n) for n in tables}
+    wide = stacked.group_by(*keys).aggregate(**pivots) if keys else stacked.aggregate(**pivots)
+
+    def ref(name: str) -> ir.NumericValue:
+        if name in constants:
+            return ibis.literal(constants[name], type="float64")
+        column: ir.NumericValue = wide[f"__m_{name}"]
+        return column.fill_null(0) if _is_additive(q.metrics[name]) else column
+
+    def binop(op: Op, a: ir.NumericValue, b: ir.NumericValue) -> ir.NumericValue:
+        match op:
+            case "+":
+                return a + b
+            case "-":
+                return a - b
+            case "*":
+                return a * b
+            case "/":
+                return a / b.nullif(0)
+
+    value = fold(
+        tree,
+        num=lambda v: ibis.literal(v, type="float64"),
+        ref=ref,
+        neg=lambda v: -v,
+        binop=binop,
+    )
+    return wide.select(*keys, value=value)
+
+
+def _constant_value(m: Constant, q: _Query) -> float:
+    """The constant's total over one period of the query (or over the whole range)."""
+    if m.per is None:
+        return m.value
+    if q.grain is not None:
+        return m.value * _MONTHS_PER[q.grain]
+    if q.start is None or q.end is None:
+        raise InputError(
+            "a monthly constant over an open date range has no total",
+            hint="give both --from and --to, or a --grain",
+        )
+    return m.value * (q.end - q.start).days / _DAYS_PER_MONTH
+
+
+def _constant_table(value: float, q: _Query) -> ir.Table:
+    """A constant on its own: one row per period of the range, or one row."""
+    result = None if math.isnan(value) else value
+    if q.grain is None:
+        return ibis.memtable({"value": [result]}, schema={"value": "float64"})
+    if q.start is None or q.end is None:
+        raise InputError(
+            "a constant by period needs a date range", hint="give both --from and --to"
+        )
+    starts = periods(q.grain, q.start, q.end)
+    return ibis.memtable(
+        {"period": starts, "value": [result] * len(starts)},
+        schema={"period": "date", "value": "float64"},
+    )
