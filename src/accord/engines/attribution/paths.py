@@ -66,7 +66,8 @@ def aggregate_paths(
     Returns
     -------
     ibis.Table
-        Columns ``path`` (string), ``conversions``, ``value``, ``nulls`` (float64);
+        Columns ``path`` (string), ``conversions``, ``value``, ``nulls`` (float64),
+        ordered by path (so results do not depend on the backend's grouping order);
         ``value``/``nulls`` are zero when their column is not given.
     """
     zero = ibis.literal(0.0)
@@ -82,11 +83,12 @@ def aggregate_paths(
         value=num(value_col),
         nulls=num(null_col),
     )
-    return rows.group_by("path").aggregate(
+    summed = rows.group_by("path").aggregate(
         conversions=rows.conversions.sum(),
         value=rows.value.sum(),
         nulls=rows.nulls.sum(),
     )
+    return summed.order_by("path")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
