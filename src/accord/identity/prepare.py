@@ -34,7 +34,7 @@ from functools import partial
 
 import pandas as pd
 
-from accord.identity.columns import ColumnKind, ColumnMap
+from accord.identity.columns import ColumnKind, ColumnMap, RecognisedColumn
 from accord.identity.normalise import (
     account_domain,
     email_local_part,
@@ -52,7 +52,7 @@ from accord.identity.normalise import (
     split_full_name,
 )
 
-__all__ = ["FEATURES", "KEY_RULES", "Prepared", "prepare_records"]
+__all__ = ["FEATURES", "KEY_RULES", "Prepared", "harmonise", "prepare_records"]
 
 FEATURES: tuple[str, ...] = (
     "first_name",
@@ -147,6 +147,7 @@ def prepare_records(
 def _prepare_one(
     frame: pd.DataFrame, columns: ColumnMap, *, default_region: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = frame.reset_index(drop=True)
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     of = columns.of_kind
 
@@ -234,3 +235,36 @@ def _keys(frame: pd.DataFrame, names: list[str], rule: str, key: _Normaliser) ->
     if not parts:
         return pd.DataFrame({ROW: pd.Series([], dtype="int64"), "rule": [], "key": []})
     return pd.concat(parts, ignore_index=True)
+
+
+def harmonise(
+    frames: Sequence[pd.DataFrame], maps: Sequence[ColumnMap]
+) -> tuple[list[pd.DataFrame], ColumnMap]:
+    """Line up inputs whose headers differ: recognised columns renamed after their kind.
+
+    The j-th column of a kind in an input becomes ``kind`` (j = 0) or ``kind_j``;
+    inputs without it get an empty column. Returns the renamed inputs and the one
+    :class:`ColumnMap` that now fits them all.
+    """
+    widths: dict[ColumnKind, int] = {}
+    evidence: dict[str, RecognisedColumn] = {}
+    for columns in maps:
+        for kind in ColumnKind:
+            names = columns.of_kind(kind)
+            widths[kind] = max(widths.get(kind, 0), len(names))
+            for j, name in enumerate(names):
+                target = kind.value if j == 0 else f"{kind.value}_{j}"
+                source = next(c for c in columns.columns if c.name == name)
+                evidence.setdefault(target, RecognisedColumn(target, kind, source.evidence))
+    unified = []
+    for frame, columns in zip(frames, maps, strict=True):
+        out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+        for kind in ColumnKind:
+            names = columns.of_kind(kind)
+            for j in range(widths.get(kind, 0)):
+                target = kind.value if j == 0 else f"{kind.value}_{j}"
+                values = frame[names[j]].to_numpy() if j < len(names) else None
+                out[target] = values
+        unified.append(out)
+    ordered = tuple(evidence[name] for name in unified[0].columns) if unified else ()
+    return unified, ColumnMap(columns=ordered, ignored=())
