@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
+from typing import Any
 
 import ibis
 import numpy as np
@@ -33,3 +35,10 @@ def cdnow_summary() -> dict[str, np.ndarray]:
     """The published CDNOW calibration summary (``x, t_x, T, zbar``), 2,357 customers."""
     data = np.genfromtxt(CDNOW_SUMMARY, delimiter=",", names=True)
     return {name: np.asarray(data[name]) for name in ("ID", "x", "t_x", "T", "zbar")}
+
+
+@pytest.fixture(scope="session")
+def lifetimes_reference() -> dict[str, Any]:
+    """lifetimes 0.11.3 outputs on the CDNOW summary (benchmarks/clv.py --write-reference)."""
+    result: dict[str, Any] = json.loads((FIXTURES / "lifetimes_reference.json").read_text())
+    return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis
 import numpy as np
 import pytest
@@ -9,7 +11,7 @@ from scipy.optimize import approx_fprime
 
 from accord.engines.clv.bgnbd import (
     BGNBDParams,
-    _log_likelihood_and_gradient,
+    _Likelihood,
     bgnbd_log_likelihood,
     conditional_expected_purchases,
     expected_purchases,
@@ -115,10 +117,8 @@ def test_gradient_matches_finite_differences(cdnow_summary: dict[str, np.ndarray
     x, t_x, T = cdnow_summary["x"], cdnow_summary["t_x"], cdnow_summary["T"]
     w = np.ones_like(x)
     for theta in (np.log([0.3, 5.0, 0.8, 2.0]), np.log([2.0, 0.7, 3.0, 0.6])):
-        analytic = _log_likelihood_and_gradient(theta, x, t_x, T, w)[1]
-        numeric = approx_fprime(
-            theta, lambda th: _log_likelihood_and_gradient(th, x, t_x, T, w)[0], 1e-6
-        )
+        analytic = _Likelihood(x, t_x, T, w)(theta)[1]
+        numeric = approx_fprime(theta, lambda th: _Likelihood(x, t_x, T, w)(th)[0], 1e-6)
         np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-2)
 
 
@@ -171,3 +171,28 @@ def test_unconditional_expectation_matches_simulation() -> None:
     T = np.full(200_000, 39.0)
     x, _ = simulate_bgnbd(PUBLISHED, T, rng)
     assert x.mean() == pytest.approx(expected_purchases(PUBLISHED, 39.0)[0], rel=0.02)
+
+
+def test_fit_and_predictions_match_lifetimes(
+    cdnow_summary: dict[str, np.ndarray], lifetimes_reference: dict[str, Any]
+) -> None:
+    peer = lifetimes_reference["bgnbd"]
+    fit = fit_bgnbd(cdnow_summary["x"], cdnow_summary["t_x"], cdnow_summary["T"])
+    assert fit.params is not None
+    peer_params = BGNBDParams(**peer["params"])
+    np.testing.assert_allclose(fit.params.as_array(), peer_params.as_array(), rtol=1e-5)
+    # predictions at the peer's parameters, on its first 20 customers
+    c = lifetimes_reference["customers"]
+    rfm = {"frequency": c["x"], "recency": c["t_x"], "T": c["T"]}
+    np.testing.assert_allclose(
+        conditional_expected_purchases(peer_params, 39, **rfm),
+        lifetimes_reference["conditional_expected_purchases_39"],
+        rtol=1e-9,
+    )
+    np.testing.assert_allclose(
+        probability_alive(peer_params, **rfm), lifetimes_reference["probability_alive"], rtol=1e-9
+    )
+    unconditional = lifetimes_reference["expected_purchases"]
+    np.testing.assert_allclose(
+        expected_purchases(peer_params, unconditional["t"]), unconditional["value"], rtol=1e-9
+    )

@@ -27,8 +27,10 @@ __all__ = ["FitStatus", "MLEResult", "compress_rows", "maximise_log_likelihood"]
 
 FloatArray = npt.NDArray[np.float64]
 
-FitStatus = Literal["ok", "too_few_customers", "no_repeat_buyers", "did_not_converge"]
+FitStatus = Literal["ok", "too_few_customers", "no_repeat_buyers", "no_churn", "did_not_converge"]
 """Reason code of a fit: ``"ok"`` or why the estimates should not be used."""
+
+_LOG_BOUND = 25.0
 
 #: Objective: log-parameters -> (sum of weighted log-likelihood, gradient wrt log-parameters).
 LogLikelihood = Callable[[FloatArray], tuple[float, FloatArray]]
@@ -138,7 +140,7 @@ def maximise_log_likelihood(
 
     theta0 = np.log(np.asarray(start, dtype=np.float64))
     # Bounds on the log scale only keep the line search out of overflow territory.
-    bounds = [(-25.0, 25.0)] * len(theta0)
+    bounds = [(-_LOG_BOUND, _LOG_BOUND)] * len(theta0)
     with _single_threaded_blas():
         result = minimize(
             objective,
@@ -146,16 +148,20 @@ def maximise_log_likelihood(
             jac=True,
             method="L-BFGS-B",
             bounds=bounds,
-            options={"maxiter": max_iterations, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 20},
+            options={"maxiter": max_iterations, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20},
         )
     theta = np.asarray(result.x, dtype=np.float64)
-    value, _ = log_likelihood(theta)
+    value, grad = log_likelihood(theta)
     params = np.exp(theta)
+    # Converged: a stationary point (per-customer gradient ~ 0) inside the bounds. L-BFGS-B's
+    # own flag is too strict: it reports a failed line search once it is at machine precision.
+    stationary = bool(np.isfinite(value)) and float(np.max(np.abs(grad))) * scale < 1e-6
+    interior = bool(np.all(np.abs(theta) < _LOG_BOUND - 0.1))
     return MLEResult(
         params=params,
         log_likelihood=float(value),
-        standard_errors=_standard_errors(log_likelihood, theta) * params,
-        converged=bool(result.success) and bool(np.all(np.abs(theta) < 24.9)),
+        standard_errors=_standard_errors(log_likelihood, theta, grad) * params,
+        converged=stationary and interior,
         iterations=int(result.nit),
         message=str(result.message),
     )
@@ -178,16 +184,17 @@ def _single_threaded_blas() -> Iterator[None]:
         yield
 
 
-def _standard_errors(log_likelihood: LogLikelihood, theta: FloatArray) -> FloatArray:
-    """Standard errors of the log-parameters from a central-difference Hessian."""
+def _standard_errors(
+    log_likelihood: LogLikelihood, theta: FloatArray, gradient: FloatArray
+) -> FloatArray:
+    """Standard errors of the log-parameters from a forward-difference Hessian."""
     k = len(theta)
     hessian = np.empty((k, k))
     for j in range(k):
-        step = 1e-5 * max(1.0, abs(theta[j]))
-        up, down = theta.copy(), theta.copy()
-        up[j] += step
-        down[j] -= step
-        hessian[:, j] = (log_likelihood(up)[1] - log_likelihood(down)[1]) / (2 * step)
+        step = 1e-6 * max(1.0, abs(theta[j]))
+        shifted = theta.copy()
+        shifted[j] += step
+        hessian[:, j] = (log_likelihood(shifted)[1] - gradient) / step
     hessian = (hessian + hessian.T) / 2
     try:
         covariance = np.linalg.inv(-hessian)

@@ -139,41 +139,70 @@ def bgnbd_log_likelihood(
     """
     x, t_x, big_t = _as_arrays(frequency, recency, T)
     w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
-    value, _ = _log_likelihood_and_gradient(np.log(params.as_array()), x, t_x, big_t, w)
+    value, _ = _Likelihood(x, t_x, big_t, w)(np.log(params.as_array()))
     return value
 
 
-def _log_likelihood_and_gradient(
-    theta: FloatArray, x: FloatArray, t_x: FloatArray, T: FloatArray, w: FloatArray
-) -> tuple[float, FloatArray]:
-    """Log-likelihood [FHL05]_ eq. (6) and its gradient wrt ``log(r, alpha, a, b)``.
+class _Likelihood:
+    """BG/NBD log-likelihood [FHL05]_ eq. (6) and its gradient wrt ``log(r, alpha, a, b)``.
 
-    ``LL = A1 + A2 + log(exp(A3) + δ(x>0) exp(A4))`` with
-    ``A1 = lnΓ(r+x) - lnΓ(r) + r ln alpha``,
-    ``A2 = ln B(a, b+x) - ln B(a, b)``, ``A3 = -(r+x) ln(alpha+T)``,
-    ``A4 = ln a - ln(b+x-1) - (r+x) ln(alpha+t_x)``
-    (``B(a+1, b+x-1)/B(a, b+x) = a/(b+x-1)``).
+    ``LL = A1 + A2 + A3 + log(1 + d(x>0) exp(D))`` with
+    ``A1 = lnG(r+x) - lnG(r) + r ln alpha``, ``A2 = ln B(a, b+x) - ln B(a, b)``,
+    ``A3 = -(r+x) ln(alpha+T)`` and
+    ``D = ln a - ln(b+x-1) + (r+x) (ln(alpha+T) - ln(alpha+t_x))``
+    (using ``B(a+1, b+x-1) / B(a, b+x) = a / (b+x-1)``).
+
+    ``A1``, ``A2`` and their derivatives depend on the data only through the integer
+    ``x``: their weighted sums are taken over the distinct values of ``x`` (exact), so
+    the special functions are not evaluated once per row. The terms in ``T`` and ``t_x``
+    are evaluated row by row, the ``D`` term only for repeat buyers (it vanishes at x=0).
     """
-    r, alpha, a, b = np.exp(theta)
-    repeat = x > 0
-    x1 = np.where(repeat, x, 1.0)  # keeps ln(b+x-1) finite where the term is masked
-    log_at = np.log(alpha + T)
-    log_atx = np.log(alpha + t_x)
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-    a3 = -(r + x) * log_at
-    a4 = np.where(repeat, np.log(a) - np.log(b + x1 - 1) - (r + x) * log_atx, -np.inf)
-    mix = np.logaddexp(a3, a4)
-    value = float(np.dot(w, a1 + a2 + mix))
-    w4 = np.exp(a4 - mix)  # share of the "dropped out after t_x" term
-    w3 = 1.0 - w4
-    psi_ab, psi_abx = digamma(a + b), digamma(a + b + x)
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * log_at - w4 * log_atx
-    d_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + t_x))
-    d_a = psi_ab - psi_abx + w4 / a
-    d_b = psi_ab + digamma(b + x) - digamma(b) - psi_abx - w4 / (b + x1 - 1)
-    grad = np.array([np.dot(w, d) for d in (d_r, d_alpha, d_a, d_b)]) * np.array([r, alpha, a, b])
-    return value, grad
+
+    def __init__(self, x: FloatArray, t_x: FloatArray, T: FloatArray, w: FloatArray) -> None:
+        self.total_weight = float(w.sum())
+        self.x_values, inverse = np.unique(x, return_inverse=True)
+        inverse = inverse.ravel()
+        self.x_weights = np.bincount(inverse, weights=w, minlength=len(self.x_values))
+        once = x == 0
+        self.once_T, self.once_w = T[once], w[once]
+        rep = ~once
+        self.rep_x, self.rep_tx, self.rep_T, self.rep_w = x[rep], t_x[rep], T[rep], w[rep]
+        self.rep_index = inverse[rep]  # row -> position of its x in x_values
+
+    def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        r, alpha, a, b = np.exp(theta)
+        # Terms in x only, summed over distinct x with their total weights.
+        ux, uw = self.x_values, self.x_weights
+        a12 = gammaln(r + ux) + gammaln(b + ux) - gammaln(a + b + ux)
+        a12_const = -gammaln(r) + r * np.log(alpha) + gammaln(a + b) - gammaln(b)
+        psi_ab, psi_abx = digamma(a + b), digamma(a + b + ux)
+        value = float(np.dot(uw, a12)) + a12_const * self.total_weight
+        d_r = float(np.dot(uw, digamma(r + ux))) + (np.log(alpha) - digamma(r)) * self.total_weight
+        d_alpha = r / alpha * self.total_weight
+        d_a = float(np.dot(uw, -psi_abx)) + psi_ab * self.total_weight
+        d_b = (
+            float(np.dot(uw, digamma(b + ux) - psi_abx)) + (psi_ab - digamma(b)) * self.total_weight
+        )
+        # One-time buyers (x = 0): only A3 = -r ln(alpha + T).
+        log_at0 = np.log(alpha + self.once_T)
+        value -= r * float(np.dot(self.once_w, log_at0))
+        d_r -= float(np.dot(self.once_w, log_at0))
+        d_alpha -= r * float(np.dot(self.once_w, 1.0 / (alpha + self.once_T)))
+        # Repeat buyers: A3 + log(1 + exp(D)).
+        w, rx = self.rep_w, r + self.rep_x
+        log_at = np.log(alpha + self.rep_T)
+        log_atx = np.log(alpha + self.rep_tx)
+        log_bx1 = np.log(b + ux - 1, where=ux > 0, out=np.zeros_like(ux))[self.rep_index]
+        d = np.log(a) - log_bx1 + rx * (log_at - log_atx)
+        share = expit(d)  # weight of the "dropped out after t_x" term
+        value += float(np.dot(w, np.logaddexp(0.0, d) - rx * log_at))
+        d_r -= float(np.dot(w, log_at - share * (log_at - log_atx)))
+        d_alpha -= float(
+            np.dot(w, rx * ((1 - share) / (alpha + self.rep_T) + share / (alpha + self.rep_tx)))
+        )
+        d_a += float(np.dot(w, share)) / a
+        d_b -= float(np.dot(w, share * np.exp(-log_bx1)))
+        return float(value), np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
 
 
 def fit_bgnbd(
@@ -230,7 +259,7 @@ def fit_bgnbd(
         return BGNBDFit("no_repeat_buyers", None, None, np.nan, n_customers, n_repeat, len(x))
     initial = start or BGNBDParams(r=1.0, alpha=max(float(big_t.max()) / 10, 1e-3), a=1.0, b=1.0)
     mle = maximise_log_likelihood(
-        lambda theta: _log_likelihood_and_gradient(theta, x, t_x, big_t, w),
+        _Likelihood(x, t_x, big_t, w),
         initial.as_array(),
         total_weight=float(w.sum()),
     )
