@@ -51,9 +51,18 @@ def literal(text: str | None) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_SPACE = " \t\r\n\u00a0"
+_EDGES = " OR ".join(f"{{e}} LIKE '{pattern}'" for ch in _SPACE for pattern in (ch + "%", "%" + ch))
+
+
 def clean_text(expr: str) -> str:
-    """Trim spaces, tabs, line breaks and no-break spaces; empty text becomes ``NULL``."""
-    return f"NULLIF(trim({expr}, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')"
+    """Trim spaces, tabs, line breaks and no-break spaces; empty text becomes ``NULL``.
+
+    The trim runs only for values that start or end with such a character (a cheap
+    prefix/suffix test): trimming every value costs more than parsing the CSV.
+    """
+    edges = _EDGES.format(e=expr)
+    return f"(CASE WHEN {edges} THEN NULLIF(trim({expr}, '{_SPACE}'), '') ELSE {expr} END)"
 
 
 def _number(t: str) -> str:
@@ -108,7 +117,7 @@ def _timestamp(t: str, order: DateOrder) -> str:
     """TIMESTAMP (naive UTC) from text; naive text is in the session's time zone."""
     iso = f"TRY_CAST({t} AS TIMESTAMPTZ)"
     if order == "iso":
-        return f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {iso} END) AT TIME ZONE 'UTC'"
+        return _utc(f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {iso} END)")
     pattern = "'(\\d{1,2}):(\\d{2})(?::(\\d{2}(?:\\.\\d+)?))?\\s*([AaPp])?\\.?[Mm]?\\.?\\s*$'"
     h, m, sec, ap = (f"regexp_extract({t}, {pattern}, {g})" for g in (1, 2, 3, 4))
     hour = (
@@ -122,12 +131,18 @@ def _timestamp(t: str, order: DateOrder) -> str:
         f"THEN to_seconds({hour} * 3600 + {m}::INT * 60 + {seconds}) END)"
     )
     local = f"CAST(({_date(t, order)} + {time_part}) AS TIMESTAMPTZ)"
-    return (
+    zoned = (
         f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-\\d{{1,2}}-') THEN {iso} "
         f"WHEN regexp_full_match({t}, '\\d{{10}}(\\.\\d+)?') THEN to_timestamp({t}::DOUBLE) "
         f"WHEN regexp_full_match({t}, '\\d{{13}}') THEN to_timestamp({t}::DOUBLE / 1000) "
-        f"ELSE {local} END) AT TIME ZONE 'UTC'"
+        f"ELSE {local} END)"
     )
+    return _utc(zoned)
+
+
+def _utc(zoned: str) -> str:
+    """Naive UTC TIMESTAMP of a TIMESTAMPTZ (its epoch; much cheaper than AT TIME ZONE)."""
+    return f"make_timestamp(epoch_us({zoned}))"
 
 
 def _enum_value(t: str, column: Column) -> str:
@@ -135,7 +150,11 @@ def _enum_value(t: str, column: Column) -> str:
     if column.name == "currency" or all(v.isupper() for v in column.enum):
         return f"upper({t})"
     if any("_" in v for v in column.enum):
-        return f"regexp_replace(lower({t}), '[\\s-]+', '_', 'g')"
+        allowed = ", ".join(literal(v) for v in column.enum)
+        return (
+            f"(CASE WHEN lower({t}) IN ({allowed}) THEN lower({t}) "
+            f"ELSE regexp_replace(lower({t}), '[\\s-]+', '_', 'g') END)"
+        )
     return f"lower({t})"
 
 
@@ -151,9 +170,19 @@ def _date_hint(order: DateOrder, *, clock: bool = False) -> str:
 
 
 def parse_column(
-    t: str, column: Column, *, order: DateOrder = "us", scale: float | None = None
+    t: str,
+    column: Column,
+    *,
+    order: DateOrder = "us",
+    scale: float | None = None,
+    value_ref: str | None = None,
 ) -> Parsed:
-    """Typed value and problem SQL for canonical *column* from the cleaned text SQL *t*."""
+    """Typed value and problem SQL for canonical *column* from the cleaned text SQL *t*.
+
+    *t* is repeated many times in the result: pass a column reference, not an
+    expression. The problem refers to the value through *value_ref* (a column holding
+    the value computed in an inner query) when given, else repeats the value's SQL.
+    """
     kind = column.type
     value: str
     failure: str

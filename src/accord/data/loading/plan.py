@@ -86,8 +86,11 @@ def _mapped(rule: ValueRule, text: str) -> str:
 
 
 def skip_sql(spec: MappingSpec, headers: Sequence[str]) -> str:
-    """SQL that is true for rows to skip: blank rows and ``ignore_rows`` furniture."""
-    blank = " AND ".join(f"{clean_text(_column(i))} IS NULL" for i in range(len(headers)))
+    """SQL that is true for rows to skip: blank rows and ``ignore_rows`` furniture.
+
+    A blank row is one whose every field is empty (``,,,``).
+    """
+    blank = " AND ".join(f"{_column(i)} IS NULL" for i in range(len(headers)))
     tests = [f"({blank})"] if headers else []
     for header, pattern in spec.read.ignore_rows.items():
         found = find((header,), headers)

@@ -81,29 +81,34 @@ def _value_columns(plan: TargetPlan) -> list[str]:
 
 
 def _typed_sql(plan: TargetPlan, orders: dict[str, Order]) -> str:
-    """One row per relation row: keys, typed values, problems (``_p_``) and texts (``_t_``)."""
-    items = [
+    """One row per relation row: keys, typed values, problems (``_p_``) and texts (``_t_``).
+
+    Three nested projections, so that each cleaned text and each typed value is computed
+    once and then referred to by name (the parsers repeat their input many times).
+    """
+    texts = [
         "_ord",
         *(["_melt_header"] if plan.melted else []),
         f"{plan.system} AS source_system",
         f"{plan.source_id} AS source_id",
-        f"(CASE WHEN {plan.source_id} IS NULL THEN 'missing (required)' END) AS _p_source_id",
     ]
+    values = ["*", "(CASE WHEN source_id IS NULL THEN 'missing (required)' END) AS _p_source_id"]
+    problems = ["*"]
     for name in _value_columns(plan):
         text = plan.texts[name]
         if text == "NULL":
-            items.append(f"NULL AS {_q(name)}")
+            values.append(f"NULL AS {_q(name)}")
             continue
         column = plan.table.column(name)
-        parsed = parse_column(
-            text, column, order=orders.get(name, "us"), scale=plan.scales.get(name)
-        )
-        items += [
-            f"{parsed.value} AS {_q(name)}",
-            f"{parsed.problem} AS {_q('_p_' + name)}",
-            f"{text} AS {_q('_t_' + name)}",
-        ]
-    return f"SELECT {', '.join(items)} FROM {plan.relation}"
+        ref = _q("_t_" + name)
+        texts.append(f"{text} AS {ref}")
+        order, scale = orders.get(name, "us"), plan.scales.get(name)
+        parsed = parse_column(ref, column, order=order, scale=scale, value_ref=_q(name))
+        values.append(f"{parse_column(ref, column, order=order, scale=scale).value} AS {_q(name)}")
+        problems.append(f"{parsed.problem} AS {_q('_p_' + name)}")
+    inner = f"SELECT {', '.join(texts)} FROM {plan.relation}"
+    middle = f"SELECT {', '.join(values)} FROM ({inner})"
+    return f"SELECT {', '.join(problems)} FROM ({middle})"
 
 
 def _problem_columns(plan: TargetPlan) -> list[str]:
@@ -158,10 +163,9 @@ def write_target(
     else:
         inserted, updated, unchanged = _merge(con, plan, good, row_hash, stamp)
     quarantined = _quarantine(con, plan, stage, joined, load_id=load_id, file=file)
-    rows = _fetch(con, f"SELECT count(*) FROM {plan.relation}")[0]
     con.execute(f"DROP TABLE IF EXISTS {DUPS}")
     return TableCounts(
-        rows=int(rows),
+        rows=int(inserted) + int(updated) + int(unchanged) + quarantined,
         inserted=int(inserted),
         updated=int(updated),
         unchanged=int(unchanged),
@@ -247,13 +251,16 @@ def _quarantine(
         f"WHERE NOT ({_ok_sql(plan)}) OR ({superseded})"
     )
     table = literal(plan.table.name)
-    con.execute(
+    problems = _fetch(
+        con,
         f"INSERT INTO {QUARANTINE_TABLE} SELECT ?, ?, {row_sql('b._ord', stage)}, {table}, "
         f"b.p.column, b.p.value, b.p.reason, {_record_sql(stage, 's')}, now()::TIMESTAMP "
         f"FROM ({bad}) b JOIN (SELECT rowid AS _rid, * FROM {STAGE}) s ON s._rid = b._ord "
         "WHERE b.p.reason IS NOT NULL",
         [load_id, file],
-    )
+    )[0]
+    if not problems:
+        return 0
     count = _fetch(
         con,
         f"SELECT count(*) FROM (SELECT DISTINCT t._ord, t.source_id FROM {joined} "
