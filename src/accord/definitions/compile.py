@@ -10,6 +10,9 @@ Semantics
 ---------
 - A period is ``[start, end)`` of the measure's time column; ``start``/``end`` bound it.
 - Counts and sums of no rows are 0; averages and percentiles of no rows are null.
+- ``count_distinct`` of an id (a table's id column or a reference such as ``contact_id``)
+  counts distinct ``(source_system, id)`` pairs: ids are only unique inside one source
+  system (:mod:`accord.data.schema`). Identity resolution merges records across systems.
 - A ratio or derived metric evaluates its inputs per period and dimension value, joins them
   (full outer join, nulls matching nulls), treats a missing count or sum as 0, and divides
   with a zero denominator giving null. There is no time spine: a period in which no input
@@ -254,7 +257,7 @@ def _table_measure(
         case Count():
             value = rel.count()
         case CountDistinct():
-            value = value_column(rel, joined, m.column).nunique()
+            value = joined.entity_key(rel, m.column).nunique()
         case Sum():
             value = value_column(rel, joined, m.column).sum().fill_null(0)
         case Average():

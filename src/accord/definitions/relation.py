@@ -15,7 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from accord.definitions.measures import Duration, Filter, Grain
-from accord.definitions.semantic import Hop, PathError, resolve_path
+from accord.definitions.semantic import Hop, PathError, is_id_column, resolve_path
 from accord.errors import InputError
 
 __all__ = ["Joined", "duration", "period", "predicate", "time_range", "value_column"]
@@ -86,10 +86,28 @@ class Joined:
             path: (f"{prefixes[r.hops]}_{r.column}" if r.hops else r.column)
             for path, r in resolved.items()
         }
+        self._systems = {
+            path: (f"{prefixes[r.hops]}__ss" if r.hops else "source_system")
+            for path, r in resolved.items()
+        }
+        self._resolved = resolved
 
     def name(self, path: str) -> str:
         """The name, on :attr:`rel` and on any filter of it, of the column a path reads."""
         return self._names[path]
+
+    def entity_key(self, rel: ir.Table, path: str) -> ir.StringValue | ir.Column:
+        """What identifies the value a path reads across source systems, on *rel*.
+
+        An id (the table's id column or a reference) means something only inside its
+        source system, so it is keyed ``source_system:id``; other values are themselves.
+        """
+        resolved = self._resolved[path]
+        column = rel[self._names[path]]
+        if not is_id_column(resolved.table, resolved.column):
+            return column
+        system: ir.StringValue = rel[self._systems[path]]
+        return system + ":" + column.cast("string")
 
     def column(self, path: str) -> ir.Column:
         """The column a path reads, on :attr:`rel`."""

@@ -38,6 +38,7 @@ __all__ = [
     "canonical_table",
     "canonical_tables",
     "column_type",
+    "is_id_column",
     "resolve_path",
 ]
 
@@ -119,6 +120,12 @@ def resolve_path(table: str, path: str) -> ResolvedPath | PathError:
     if last not in TABLES[current]:
         return PathError("unknown-column", current, last)
     return ResolvedPath(tuple(hops), current, last)
+
+
+def is_id_column(table: str, column: str) -> bool:
+    """Whether ``table.column`` holds entity ids (the table's id or a reference), which are
+    only unique within a source system."""
+    return column == TABLES[table].id_column or (table, column) in REFERENCES
 
 
 def column_type(table: str, path: str) -> ColumnType | None:

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import shutil
+from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -25,9 +26,10 @@ from accord.definitions.yaml_io import load_folder
 __all__ = ["copy_starter", "starter_catalog", "starter_names"]
 
 
+@cache
 def starter_catalog() -> Catalog:
-    """Load the starter pack (raises ``AssertionError`` if a shipped file is broken:
-    the test suite guarantees they are not)."""
+    """Load the starter pack, once per process (raises ``AssertionError`` if a shipped file
+    is broken: the test suite guarantees they are not)."""
     with as_file(files("accord.definitions") / "starter") as folder:
         loaded = load_folder(Path(folder))
     assert not loaded.issues, "\\n".join(str(i) for i in loaded.issues)

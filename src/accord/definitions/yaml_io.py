@@ -133,7 +133,9 @@ def _fix(error: Mapping[str, Any], field: str) -> str:
         case "missing":
             return f"add `{field}`"
         case "extra_forbidden":
-            return f"remove `{field}` or correct its spelling ({_DOCS} lists the fields)"
+            return (
+                f"remove `{field}` or correct its spelling (docs/definitions.md lists the fields)"
+            )
         case "literal_error":
             return f"use {ctx.get('expected', 'an allowed value')}"
         case "union_tag_invalid":

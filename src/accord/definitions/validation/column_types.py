@@ -28,13 +28,13 @@ def check(catalog: Catalog, context: Context) -> list[Issue]:
                 continue  # table_columns reports it
             wanted = _TIME if use.role == "duration" else _NUMERIC
             if ctype not in wanted:
-                what = "a duration's end" if use.role == "duration" else f"a {agg}"
+                what = "a duration" if use.role == "duration" else f"{agg}"
+                kinds = "date or timestamp" if use.role == "duration" else "numeric"
                 issues.append(
                     entry.issue(
                         use.path,
                         code="wrong-column-type",
-                        message=f"{what} needs a {' or '.join(wanted)} column; "
-                        f"{use.column!r} is {ctype}",
+                        message=f"{what} needs a {kinds} column; {use.column!r} is {ctype}",
                         fix="choose another column (or count_distinct to count values)",
                     )
                 )

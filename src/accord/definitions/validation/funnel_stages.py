@@ -32,7 +32,7 @@ def _unknown(entry: Entry, path: YamlPath, name: str, known: tuple[str, ...]) ->
         path,
         code="unknown-stage",
         message=f"{name!r} is not a stage of funnel {entry.name!r}",
-        fix=f"use one of: {', '.join(known)}",
+        fix=f"use one of: {', '.join(dict.fromkeys(known))}",
     )
 
 

@@ -1,0 +1,18 @@
+SELECT
+  *
+FROM (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', "t1"."closed_at") AS DATE) AS "period",
+    COUNT(DISTINCT "t1"."source_system" || ':' || "t1"."account_id") AS "value"
+  FROM (
+    SELECT
+      *
+    FROM "opportunities" AS "t0"
+    WHERE
+      "t0"."won" = TRUE
+  ) AS "t1"
+  GROUP BY
+    1
+) AS "t2"
+ORDER BY
+  "t2"."period" ASC

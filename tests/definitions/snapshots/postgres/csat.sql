@@ -1,0 +1,62 @@
+SELECT
+  "t8"."period",
+  CAST(COALESCE("t8"."__m_csat_satisfied", 0) AS DOUBLE PRECISION) / NULLIF(COALESCE("t8"."__m_csat_responses", 0), 0) AS "value"
+FROM (
+  SELECT
+    "t7"."period",
+    MAX("t7"."__value") FILTER(WHERE
+      "t7"."__input" = 'csat_responses') AS "__m_csat_responses",
+    MAX("t7"."__value") FILTER(WHERE
+      "t7"."__input" = 'csat_satisfied') AS "__m_csat_satisfied"
+  FROM (
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t3"."period",
+        'csat_responses' AS "__input",
+        CAST("t3"."value" AS DOUBLE PRECISION) AS "__value"
+      FROM (
+        SELECT
+          CAST(DATE_TRUNC('MONTH', "t1"."opened_at") AS DATE) AS "period",
+          COUNT(*) AS "value"
+        FROM (
+          SELECT
+            *
+          FROM "tickets" AS "t0"
+          WHERE
+            "t0"."csat" IS NOT NULL
+        ) AS "t1"
+        GROUP BY
+          1
+      ) AS "t3"
+    ) AS "t5"
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t4"."period",
+        'csat_satisfied' AS "__input",
+        CAST("t4"."value" AS DOUBLE PRECISION) AS "__value"
+      FROM (
+        SELECT
+          CAST(DATE_TRUNC('MONTH', "t2"."opened_at") AS DATE) AS "period",
+          COUNT(*) AS "value"
+        FROM (
+          SELECT
+            *
+          FROM "tickets" AS "t0"
+          WHERE
+            "t0"."csat" IN ('good', '4', '5')
+        ) AS "t2"
+        GROUP BY
+          1
+      ) AS "t4"
+    ) AS "t6"
+  ) AS "t7"
+  GROUP BY
+    1
+) AS "t8"
+ORDER BY
+  "t8"."period" ASC

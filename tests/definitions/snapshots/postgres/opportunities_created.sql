@@ -1,0 +1,12 @@
+SELECT
+  *
+FROM (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', "t0"."created_at") AS DATE) AS "period",
+    COUNT(*) AS "value"
+  FROM "opportunities" AS "t0"
+  GROUP BY
+    1
+) AS "t1"
+ORDER BY
+  "t1"."period" ASC

@@ -1,0 +1,12 @@
+SELECT
+  *
+FROM (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', "t0"."ts") AS DATE) AS "period",
+    COALESCE(SUM("t0"."amount"), 0) AS "value"
+  FROM "revenue" AS "t0"
+  GROUP BY
+    1
+) AS "t1"
+ORDER BY
+  "t1"."period" ASC

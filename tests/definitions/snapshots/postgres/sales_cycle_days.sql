@@ -1,0 +1,20 @@
+SELECT
+  *
+FROM (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', "t1"."closed_at") AS DATE) AS "period",
+    AVG(
+      CAST(EXTRACT('epoch' FROM "t1"."closed_at") - EXTRACT('epoch' FROM "t1"."created_at") AS DOUBLE PRECISION) / 86400
+    ) AS "value"
+  FROM (
+    SELECT
+      *
+    FROM "opportunities" AS "t0"
+    WHERE
+      "t0"."won" = TRUE
+  ) AS "t1"
+  GROUP BY
+    1
+) AS "t2"
+ORDER BY
+  "t2"."period" ASC

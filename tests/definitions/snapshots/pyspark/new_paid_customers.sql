@@ -1,0 +1,19 @@
+SELECT
+  *
+FROM (
+  SELECT
+    CAST(DATE_TRUNC('month', `t1`.`closed_at`) AS DATE) AS `period`,
+    COUNT(DISTINCT CONCAT(CONCAT(`t1`.`source_system`, ':'), `t1`.`account_id`)) AS `value`
+  FROM (
+    SELECT
+      *
+    FROM `opportunities` AS `t0`
+    WHERE
+      `t0`.`won` = TRUE
+      AND `t0`.`lead_source` IN ('paid_search', 'paid_social', 'display')
+  ) AS `t1`
+  GROUP BY
+    1
+) AS `t2`
+ORDER BY
+  `t2`.`period` ASC NULLS LAST
