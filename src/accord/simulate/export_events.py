@@ -7,6 +7,7 @@ from typing import Final
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from accord.simulate import ids, params
 from accord.simulate.arrays import group_starts
@@ -65,10 +66,8 @@ _MEDIUM = np.array([c.utm_medium for c in params.CHANNELS] + ["sales", "referral
 def _take(arr: pa.Array, idx: np.ndarray, mask: np.ndarray) -> pa.Array:
     """``arr[idx]`` where *mask*, null elsewhere."""
     taken = arr.take(pa.array(np.where(mask, idx, 0)))
-    return pa.array(
-        [v if m else None for v, m in zip(taken.to_pylist(), mask.tolist(), strict=True)],
-        type=pa.string(),
-    )
+    out: pa.Array = pc.if_else(pa.array(mask), taken, pa.scalar(None, pa.string()))
+    return out
 
 
 def activities_and_touches(b: Block) -> tuple[Touches, dict[str, np.ndarray]]:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 
 from accord.simulate import params
-from accord.simulate.clock import DAY, format_times
+from accord.simulate.clock import DAY
 from accord.simulate.journeys import Touches
 from accord.simulate.rng import Concern, stream
 from accord.simulate.sinks import Plant, Sink
@@ -107,7 +108,7 @@ class SpendCounts:
 
 
 def _day(world: World, d: int) -> str:
-    return str(format_times(np.array([world.t0 + d * DAY]), "iso_date")[0])
+    return (world.start + timedelta(days=d)).isoformat()
 
 
 def write_spend(
@@ -338,7 +339,5 @@ def write_spend(
 
 
 def _long(world: World, d: int) -> str:
-    from datetime import timedelta
-
     day = world.start + timedelta(days=d)
     return f"{day.strftime('%B')} {day.day}, {day.year}"

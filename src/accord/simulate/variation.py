@@ -10,6 +10,7 @@ true values and a generator and returns what one system recorded.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -161,22 +162,29 @@ def company_variants(
     pick = rng.choice(6, n, p=np.asarray(weights) / np.sum(weights))
     pos = rng.random(n)
     out: list[str] = []
-    for i in range(n):
-        k = pick[i]
-        bare = legal[i].replace(", Inc.", "").replace(", LLC", "")
-        for suffix in (" Inc.", " LLC", " Ltd", " Corp.", " GmbH", " S.A.", " B.V.", " Pty Ltd"):
-            bare = bare.removesuffix(suffix)
-        out.append(
-            (
-                legal[i],
-                bare,
-                brand[i],
-                legal[i].upper().replace(",", ""),
-                domain[i],
-                typo(bare, 3, float(pos[i])),
-            )[k]
-        )
+    for i, k in enumerate(pick.tolist()):
+        if k == 0:
+            out.append(legal[i])
+        elif k == 1:
+            out.append(_bare(legal[i]))
+        elif k == 2:
+            out.append(brand[i])
+        elif k == 3:
+            out.append(legal[i].upper().replace(",", ""))
+        elif k == 4:
+            out.append(domain[i])
+        else:
+            out.append(typo(_bare(legal[i]), 3, float(pos[i])))
     return out
+
+
+@lru_cache(maxsize=8192)
+def _bare(legal: str) -> str:
+    """The company name without its legal suffix."""
+    bare = legal.replace(", Inc.", "").replace(", LLC", "")
+    for suffix in (" Inc.", " LLC", " Ltd", " Corp.", " GmbH", " S.A.", " B.V.", " Pty Ltd"):
+        bare = bare.removesuffix(suffix)
+    return bare
 
 
 def website_variants(rng: np.random.Generator, domain: Sequence[str], missing: float) -> list[str]:
