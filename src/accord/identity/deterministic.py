@@ -17,6 +17,14 @@ from accord.identity.prepare import ROW
 
 __all__ = ["deterministic_links"]
 
+_NAME_GUARD = """
+    and (l.rule = 'national_id'
+         or sl.first_name is null or sr.first_name is null
+         or left(sl.first_name, 1) = left(sr.first_name, 1)
+         or (left(sl.first_name, 1) = left(sr.surname, 1)
+             and left(sl.surname, 1) = left(sr.first_name, 1)))
+"""
+
 
 def deterministic_links(
     con: duckdb.DuckDBPyConnection,
@@ -24,6 +32,7 @@ def deterministic_links(
     table: str,
     *,
     across_sources_only: bool,
+    names_present: bool = False,
     max_group: int = 20,
 ) -> pd.DataFrame:
     """Pairs of records that share a key.
@@ -38,6 +47,11 @@ def deterministic_links(
         A table with ``__row`` and ``__source`` of every record.
     across_sources_only
         Link only records from different inputs (``link_only``).
+    names_present
+        *table* has ``first_name`` and ``surname``: an email or phone then links two
+        records only if their first names start alike (or either is missing, or the
+        names are swapped); partners sharing a landline or a family mailbox are left
+        to the model.
     max_group
         Keys shared by more records than this are ignored.
 
@@ -51,6 +65,7 @@ def deterministic_links(
         return pd.DataFrame({"left": [], "right": [], "rule": []})
     con.register("__accord_keys", keys)
     source_filter = "and sl.__source <> sr.__source" if across_sources_only else ""
+    name_filter = _NAME_GUARD if names_present else ""
     links = con.sql(
         f"""
         with sized as (
@@ -64,7 +79,7 @@ def deterministic_links(
               on l.rule = r.rule and l.key = r.key and l.{ROW} < r.{ROW}
             join {table} sl on sl.{ROW} = l.{ROW}
             join {table} sr on sr.{ROW} = r.{ROW}
-            where true {source_filter}
+            where true {source_filter} {name_filter}
         )
         select row_l as "left", row_r as "right",
                arg_min(rule, case rule when 'email' then 0 when 'phone' then 1 else 2 end) as rule

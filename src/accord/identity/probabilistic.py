@@ -82,7 +82,9 @@ class ScoredPairs:
     Attributes
     ----------
     pairs
-        ``left``, ``right`` (record numbers, ``left < right``), ``match_probability``.
+        ``left``, ``right`` (record numbers, ``left < right``), ``match_probability``,
+        ``conflict`` (the records disagree on both first name and date of birth: never
+        accepted as a match, whatever the probability).
     blocking
         The blocking plan used.
     comparisons
@@ -116,6 +118,19 @@ _PRIOR_RULES: tuple[tuple[str, ...], ...] = (
     ("first_name", "surname", "postcode"),
     ("first_name", "surname", "company"),
 )
+
+
+_CONFLICT = """(
+    l.dob <> r.dob and hamming(l.dob, r.dob) > 1 and abs(l.dob_days - r.dob_days) > 31
+    and not (left(l.dob, 4) = left(r.dob, 4)
+             and substr(l.dob, 6, 2) = substr(r.dob, 9, 2)
+             and substr(l.dob, 9, 2) = substr(r.dob, 6, 2))
+    and jaro_winkler_similarity(l.first_name, r.first_name) < 0.8
+    and l.first_name <> coalesce(r.surname, '') and r.first_name <> coalesce(l.surname, '')
+)"""
+"""A pair whose dates of birth differ beyond a typo (one digit, a month, day and month
+exchanged) *and* whose first names differ beyond a typo or a swap with the surname:
+two people, however much else they share (partners with one landline and mailbox)."""
 
 
 @contextmanager
@@ -165,7 +180,7 @@ def score_pairs(
         cartesian_limit=options.cartesian_limit,
         rule_budget=budget,
     )
-    empty = pd.DataFrame({"left": [], "right": [], "match_probability": []})
+    empty = pd.DataFrame({"left": [], "right": [], "match_probability": [], "conflict": []})
     if not comparisons or not plan.rules or n < 2:
         return ScoredPairs(empty, plan, tuple(c.name for c in comparisons), {})
 
@@ -175,11 +190,16 @@ def score_pairs(
         predictions = linker.inference.predict(
             threshold_match_probability=options.floor, warning_mode="never"
         )
+        conflict = _CONFLICT if {"first_name", "dob"} <= available else "false"
         pairs = con.sql(
             f"""
-            select least({ROW}_l, {ROW}_r) as "left", greatest({ROW}_l, {ROW}_r) as "right",
-                   match_probability
-            from {predictions.physical_name}
+            select least(p.{ROW}_l, p.{ROW}_r) as "left",
+                   greatest(p.{ROW}_l, p.{ROW}_r) as "right",
+                   p.match_probability,
+                   coalesce({conflict}, false) as conflict
+            from {predictions.physical_name} p
+            join {table} l on l.{ROW} = p.{ROW}_l
+            join {table} r on r.{ROW} = p.{ROW}_r
             order by 1, 2
             """
         ).df()

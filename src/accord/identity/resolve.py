@@ -83,22 +83,28 @@ def resolve_records(
         con.execute(f"create table {_TABLE} as from __accord_prepared")
         con.unregister("__accord_prepared")
         exact = deterministic_links(
-            con, prepared.keys, _TABLE, across_sources_only=options.link_type == "link_only"
+            con,
+            prepared.keys,
+            _TABLE,
+            across_sources_only=options.link_type == "link_only",
+            names_present={"first_name", "surname"} <= set(prepared.present),
         )
         scored = score_pairs(con, _TABLE, prepared.present, options)
     finally:
         con.close()
     model_links = scored.pairs.assign(rule="model")
-    exact = exact.assign(match_probability=1.0)
+    exact = exact.assign(match_probability=1.0, conflict=False)
     links = pd.concat([exact, model_links], ignore_index=True)
     links = links.sort_values(
         ["left", "right", "match_probability"], ascending=[True, True, False], kind="stable"
     ).drop_duplicates(["left", "right"], ignore_index=True)
-    links = links.astype({"left": "int64", "right": "int64", "match_probability": "float64"})
+    links = links.astype(
+        {"left": "int64", "right": "int64", "match_probability": "float64", "conflict": bool}
+    )
     records = _assign(prepared.features[[ROW, SOURCE]], links, threshold, n)
     return Resolution(
         records=records,
-        links=links[["left", "right", "match_probability", "rule"]],
+        links=links[["left", "right", "match_probability", "rule", "conflict"]],
         columns=columns,
         threshold=threshold,
         blocking=scored.blocking,
@@ -108,7 +114,7 @@ def resolve_records(
 
 
 def _assign(ids: pd.DataFrame, links: pd.DataFrame, threshold: float, n: int) -> pd.DataFrame:
-    accepted = links[links["match_probability"] >= threshold]
+    accepted = links[(links["match_probability"] >= threshold) & ~links["conflict"]]
     left = accepted["left"].to_numpy(dtype=np.int64)
     right = accepted["right"].to_numpy(dtype=np.int64)
     records = ids.reset_index(drop=True).copy()

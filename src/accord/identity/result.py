@@ -28,8 +28,10 @@ class Resolution:
         ``"national_id"`` or ``"model"``; ``None`` when alone).
     links
         Every link found: ``left``, ``right`` (``__row`` numbers, ``left < right``),
-        ``match_probability`` and ``rule``. Model links below the threshold are kept
-        down to the model's floor: they are the candidates for review.
+        ``match_probability``, ``rule`` and ``conflict`` (the two records disagree on
+        both first name and date of birth, so the link is never accepted). Model links
+        below the threshold are kept down to the model's floor: with the conflicting
+        ones, they are the candidates for review.
     columns
         What each input column was recognised as.
     threshold
@@ -61,11 +63,13 @@ class Resolution:
         return int(self.records["cluster"].nunique())
 
     def uncertain_links(self, low: float = 0.5, high: float | None = None) -> pd.DataFrame:
-        """Model links with ``low <= match_probability < high`` (default high: threshold).
+        """Model links with ``low <= match_probability < high`` (default high: threshold),
+        and conflicting links above it.
 
         These are the pairs a person should confirm or reject.
         """
         upper = self.threshold if high is None else high
         p = self.links["match_probability"]
-        chosen = self.links[(self.links["rule"] == "model") & (p >= low) & (p < upper)]
+        band = (p >= low) & ((p < upper) | self.links["conflict"])
+        chosen = self.links[(self.links["rule"] == "model") & band]
         return chosen.reset_index(drop=True)
