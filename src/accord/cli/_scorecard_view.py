@@ -1,0 +1,115 @@
+"""The demo's terminal scorecard: tables, funnel, revenue by month, quarantine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+
+from accord.cli._render import out
+from accord.cli._scorecard import (
+    FUNNEL_STAGES,
+    SIDE_STATES,
+    monthly_revenue,
+    quarantine_summary,
+    stage_contacts,
+)
+from accord.data import catalog
+from accord.data.warehouse import Warehouse
+from accord.data.workspace import Workspace
+
+__all__ = ["print_scorecard"]
+
+BAR_WIDTH = 30
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold", expand=False)
+    for i, c in enumerate(columns):
+        table.add_column(c, justify="left" if i == 0 or c == "" else "right")
+    return table
+
+
+def _bar(value: float, top: float) -> str:
+    return "█" * max(1, round(BAR_WIDTH * value / top)) if top > 0 and value > 0 else ""
+
+
+def _loads(rows: Sequence[dict[str, Any]]) -> Table:
+    table = _table(
+        "This run's loads", "file", "read", "inserted", "updated", "unchanged", "quarantined"
+    )
+    for r in rows:
+        table.add_row(
+            r["file"],
+            *(
+                f"{r[k]:,}"
+                for k in ("rows_read", "inserted", "updated", "unchanged", "quarantined")
+            ),
+        )
+    return table
+
+
+def _tables(counts: dict[str, int]) -> Table:
+    table = _table("Tables", "table", "rows")
+    for name, rows in counts.items():
+        table.add_row(name, f"{rows:,}")
+    return table
+
+
+def _funnel(wh: Warehouse) -> Table:
+    events = wh.table("lifecycle_events")
+    rows = stage_contacts(events, stages=FUNNEL_STAGES + SIDE_STATES).to_pyarrow().to_pylist()
+    reached: dict[str, int] = {r["stage"]: r["contacts"] for r in rows}
+    table = _table("Funnel (distinct contacts per stage)", "stage", "contacts", "of previous", "")
+    top = max((reached.get(s, 0) for s in FUNNEL_STAGES), default=0)
+    previous = 0
+    for stage in FUNNEL_STAGES:
+        n = reached.get(stage, 0)
+        rate = f"{n / previous:.0%}" if previous else ""
+        table.add_row(stage, f"{n:,}", rate, _bar(n, top))
+        previous = n
+    side = [f"{s} {reached[s]:,}" for s in SIDE_STATES if reached.get(s)]
+    if side:
+        table.caption = "side states: " + ", ".join(side)
+    return table
+
+
+def _revenue(wh: Warehouse) -> Table:
+    rows = monthly_revenue(wh.table("revenue")).to_pyarrow().to_pylist()
+    table = _table("Revenue by month (last 12, UTC)", "month", "currency", "amount", "invoices", "")
+    top = max((float(r["amount"] or 0) for r in rows), default=0.0)
+    for r in rows:
+        amount = float(r["amount"] or 0)
+        table.add_row(
+            r["month"].strftime("%Y-%m"),
+            r["currency"] or "",
+            f"{amount:,.0f}",
+            f"{r['invoices']:,}",
+            _bar(amount, top),
+        )
+    return table
+
+
+def print_scorecard(
+    ws: Workspace, loads: Sequence[dict[str, Any]], *, users: Sequence[str]
+) -> None:
+    """Print the scorecard of *ws* (read-only; the aggregates run in the warehouse)."""
+    with ws.warehouse(read_only=True) as wh:
+        counts = catalog.table_counts(wh)
+        parts: list[Any] = [_loads(loads), _tables(counts)]
+        if counts.get("lifecycle_events"):
+            parts.append(_funnel(wh))
+        if counts.get("revenue"):
+            parts.append(_revenue(wh))
+        [q] = quarantine_summary(wh.table(catalog.QUARANTINE_TABLE)).to_pyarrow().to_pylist()
+    note = (
+        f"Quarantine: {q['rows']:,} row(s) with {q['problems']:,} problem(s); "
+        f"`accord quarantine list -w {ws.root}` shows file, row, column and reason."
+        if q["problems"]
+        else "Quarantine: empty (every row loaded)."
+    )
+    people = f"Demo users: {', '.join(users)} (one lead and one member per team)."
+    out().print(Panel(Group(*parts, note, people), title=f"Accord scorecard: {ws.root.name}"))

@@ -1,0 +1,181 @@
+"""``accord demo``: the main job, end to end, on a simulated company.
+
+Init a workspace, simulate a company into ``DIR/data``, load every file through its
+preset, create demo users, and print the scorecard. Running it again reuses the workspace
+and the files: the loads are idempotent, so nothing changes (``--fresh`` starts over).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from accord.cli._errors import note_interrupt
+from accord.cli._progress import TaskBar, progress_bars
+from accord.cli._render import err
+from accord.cli._scorecard_view import print_scorecard
+from accord.cli.load import report_row
+from accord.cli.simulate import run_simulation
+from accord.data.load import LoadReport, load_file
+from accord.data.sources import get_preset
+from accord.data.state import DEFAULT_TEAMS, StateStore
+from accord.data.workspace import Workspace
+from accord.errors import Conflict
+from accord.settings import CONFIG_FILE
+
+__all__ = ["DEMO_ACTOR", "MARKER", "demo", "demo_users"]
+
+MARKER = ".accord-demo.json"
+"""Written into a workspace made by ``accord demo``; only such a folder is reused or
+deleted by ``--fresh``."""
+
+DEMO_ACTOR = "system:demo"
+
+
+@dataclass(frozen=True)
+class DemoFile:
+    """One simulated file and the preset that loads it."""
+
+    path: Path
+    preset: str
+    rows: int
+
+
+def _marker(root: Path) -> dict[str, Any] | None:
+    path = root / MARKER
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def prepare_workspace(root: Path, *, accounts: int, seed: int, fresh: bool) -> Workspace:
+    """Create the demo workspace in *root*, or reuse the one made with the same arguments.
+
+    Raises
+    ------
+    Conflict
+        *root* holds something ``accord demo`` did not make, or a demo made with other
+        arguments (without ``--fresh``).
+    """
+    wanted = {"accounts": accounts, "seed": seed}
+    marker = _marker(root)
+    if root.exists() and any(root.iterdir()) and marker is None:
+        what = "an Accord workspace" if (root / CONFIG_FILE).exists() else "a folder"
+        raise Conflict(
+            f"{root} is {what} that `accord demo` did not create; it will not touch it.",
+            hint="Choose another folder with --dir.",
+        )
+    if marker is not None and fresh:
+        shutil.rmtree(root)
+        marker = None
+    if marker is not None:
+        if {k: marker.get(k) for k in wanted} != wanted:
+            raise Conflict(
+                f"{root} holds a demo of {marker.get('accounts')} accounts with seed "
+                f"{marker.get('seed')}, not {accounts} with seed {seed}.",
+                hint="Add --fresh to rebuild it, or run with the same --accounts and --seed.",
+            )
+        if (root / CONFIG_FILE).exists():
+            return Workspace.open(root)
+    ws = Workspace.init(root, name="accord-demo")
+    (root / MARKER).write_text(json.dumps(wanted) + "\n", encoding="utf-8")
+    return ws
+
+
+def simulated_files(data_dir: Path, *, accounts: int, seed: int) -> list[DemoFile]:
+    """The simulated files in load order: reuse ``data_dir`` when it has this company."""
+    manifest = data_dir / "manifest.json"
+    known: dict[str, Any] | None = None
+    if manifest.is_file():
+        known = json.loads(manifest.read_text(encoding="utf-8"))
+    if known is None or (known.get("seed"), known.get("accounts")) != (seed, accounts):
+        run_simulation(data_dir, accounts=accounts, seed=seed, months=24)
+        known = json.loads(manifest.read_text(encoding="utf-8"))
+    files = []
+    for entry in known["files"]:
+        path = Path(entry["path"])
+        files.append(
+            DemoFile(
+                path if path.is_absolute() else data_dir / path, entry["preset"], int(entry["rows"])
+            )
+        )
+    return files
+
+
+def load_all(ws: Workspace, files: list[DemoFile]) -> list[LoadReport]:
+    """Load every file through its preset, one progress bar per file."""
+    reports = []
+    with ws.warehouse() as wh, progress_bars() as progress:
+        for f in files:
+            bar = TaskBar(progress, f.path.name)
+            reports.append(
+                load_file(
+                    wh,
+                    f.path,
+                    mapping=get_preset(f.preset),
+                    timezone=ws.settings.workspace.timezone,
+                    actor=DEMO_ACTOR,
+                    progress=bar,
+                )
+            )
+            bar.finish()
+    return reports
+
+
+def demo_users(store: StateStore) -> list[str]:
+    """One lead and one member per default team (``marketing-lead``, ...); existing kept."""
+    existing = {u.name for u in store.users(include_inactive=True)}
+    names = []
+    for team in DEFAULT_TEAMS:
+        for role in ("lead", "member"):
+            name = f"{team}-{role}"
+            names.append(name)
+            if name not in existing:
+                store.add_user(
+                    name, team=team, role=role, email=f"{name}@example.com", actor=DEMO_ACTOR
+                )
+    return names
+
+
+def demo(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path, typer.Option("--dir", "-d", help="Workspace folder for the demo.", file_okay=False)
+    ] = Path("accord-demo"),
+    accounts: Annotated[int, typer.Option(help="Companies to simulate.", min=10)] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed of the simulated company.")] = 42,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Do not start the web app at the end.")
+    ] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Delete the demo workspace first and start over.")
+    ] = False,
+) -> None:
+    """Run the whole job on a simulated company and print the scorecard.
+
+    Creates (or reuses) a workspace, simulates a company into DIR/data in real export
+    layouts, loads every file through its preset, adds one lead and one member per team,
+    and prints tables, the funnel, revenue by month and the quarantine count.
+    """
+    root = directory.expanduser().resolve()
+    ws = prepare_workspace(root, accounts=accounts, seed=seed, fresh=fresh)
+    note_interrupt(
+        ctx,
+        f"interrupted; the demo workspace {root} is partly built (every finished load is "
+        "complete); run `accord demo` again to finish it",
+    )
+    files = simulated_files(root / "data", accounts=accounts, seed=seed)
+    reports = load_all(ws, files)
+    with ws.state() as store:
+        users = demo_users(store)
+    print_scorecard(ws, [report_row(r) for r in reports], users=users)
+    if no_serve:
+        err().print("web app: not started (--no-serve).")
+    else:
+        err().print("web app: not yet available in this version; `accord demo` will serve it.")
