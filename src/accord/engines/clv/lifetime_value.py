@@ -22,7 +22,35 @@ from accord.engines.clv._optimize import FloatArray
 from accord.engines.clv.bgnbd import BGNBDParams, conditional_expected_purchases
 from accord.engines.clv.gammagamma import GammaGammaParams, conditional_expected_value
 
-__all__ = ["customer_lifetime_value"]
+__all__ = ["customer_lifetime_value", "discounted_expected_purchases"]
+
+
+def discounted_expected_purchases(
+    purchases: BGNBDParams,
+    *,
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,
+    periods: int = 12,
+    period_length: float = 365.25 / 12 / 7,
+    discount_rate: float = 0.01,
+) -> FloatArray:
+    """Expected purchases in each of the next periods, discounted and summed.
+
+    ``sum_{k=1..K} (E[Y(k L)] - E[Y((k-1) L)]) / (1+d)^k`` with ``E[Y(t)]`` from
+    BG/NBD, FHL 2005 eq. (10). Parameters as for :func:`customer_lifetime_value`.
+    """
+    if periods < 1 or period_length <= 0 or discount_rate <= -1:
+        raise ValueError("periods >= 1, period_length > 0 and discount_rate > -1 are required")
+    x = np.atleast_1d(np.asarray(frequency, dtype=np.float64))
+    t_x = np.atleast_1d(np.asarray(recency, dtype=np.float64))
+    big_t = np.atleast_1d(np.asarray(T, dtype=np.float64))
+    horizons = np.arange(periods + 1) * period_length
+    cumulative = conditional_expected_purchases(
+        purchases, horizons[None, :], frequency=x[:, None], recency=t_x[:, None], T=big_t[:, None]
+    )
+    discount = (1.0 + discount_rate) ** -np.arange(1, periods + 1)
+    return np.asarray(np.diff(cumulative, axis=1) @ discount, dtype=np.float64)
 
 
 def customer_lifetime_value(
@@ -73,16 +101,14 @@ def customer_lifetime_value(
     ...                         monetary_value=[0.0, 22.35]).round(2)
     array([ 8.37, 36.31])
     """
-    if periods < 1 or period_length <= 0 or discount_rate <= -1:
-        raise ValueError("periods >= 1, period_length > 0 and discount_rate > -1 are required")
-    x = np.atleast_1d(np.asarray(frequency, dtype=np.float64))
-    t_x = np.atleast_1d(np.asarray(recency, dtype=np.float64))
-    big_t = np.atleast_1d(np.asarray(T, dtype=np.float64))
-    horizons = np.arange(periods + 1) * period_length
-    cumulative = conditional_expected_purchases(
-        purchases, horizons[None, :], frequency=x[:, None], recency=t_x[:, None], T=big_t[:, None]
+    count = discounted_expected_purchases(
+        purchases,
+        frequency=frequency,
+        recency=recency,
+        T=T,
+        periods=periods,
+        period_length=period_length,
+        discount_rate=discount_rate,
     )
-    per_period = np.diff(cumulative, axis=1)
-    discount = (1.0 + discount_rate) ** -np.arange(1, periods + 1)
-    value = conditional_expected_value(spend, frequency=x, monetary_value=monetary_value)
-    return np.asarray(margin * value * (per_period @ discount), dtype=np.float64)
+    value = conditional_expected_value(spend, frequency=frequency, monetary_value=monetary_value)
+    return np.asarray(margin * value * count, dtype=np.float64)
