@@ -98,8 +98,9 @@ class Duration(FrozenModel):
 
 
 class TableMeasure(FrozenModel):
-    """Fields shared by measures over one canonical table."""
+    """Fields shared by measures over one canonical table (``agg`` is fixed by each)."""
 
+    agg: str
     table: Name
     time: Name | None = None
     filters: tuple[Filter, ...] = ()

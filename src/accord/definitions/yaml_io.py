@@ -309,7 +309,21 @@ def to_data(definition: Definition) -> dict[str, Any]:
     return data
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper writing long prose as folded blocks (``>-``), readable in a diff."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = ">" if len(value) > 80 and "\n" not in value and value == value.strip() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump(definition: Definition) -> str:
     """Canonical YAML text of *definition*."""
-    text: str = yaml.safe_dump(to_data(definition), sort_keys=False, allow_unicode=True, width=100)
+    text: str = yaml.dump(
+        to_data(definition), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=90
+    )
     return text
