@@ -10,8 +10,9 @@ References
 ----------
 .. [FHL05] Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers"
    the easy way: an alternative to the Pareto/NBD model. *Marketing Science* 24(2),
-   275-284. Likelihood eq. (6), p. 278; E[X(t)] eq. (7), p. 279; P(alive) eq. (A2) of
-   the technical appendix; conditional expectation eq. (10), p. 279.
+   275-284: likelihood eq. (6), E[X(t)] eq. (7), conditional expectation eq. (10).
+.. [FHL08] Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2008). Computing P(alive) using
+   the BG/NBD model. http://brucehardie.com/notes/021/
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def bgnbd_log_likelihood(
     *,
     weights: npt.ArrayLike | None = None,
 ) -> float:
-    """Total BG/NBD log-likelihood, [FHL05]_ eq. (6), p. 278.
+    """Total BG/NBD log-likelihood, [FHL05]_ eq. (6).
 
     Examples
     --------
@@ -288,7 +289,7 @@ def _log_odds_dead(
 def probability_alive(
     params: BGNBDParams, *, frequency: npt.ArrayLike, recency: npt.ArrayLike, T: npt.ArrayLike
 ) -> FloatArray:
-    """P(customer still alive at ``T`` | x, t_x, T), [FHL05]_ technical appendix eq. (A2).
+    """P(customer still alive at ``T`` | x, t_x, T), [FHL08]_.
 
     ``P(alive) = 1 / (1 + δ(x>0) · a/(b+x-1) · ((alpha+T)/(alpha+t_x))^(r+x))``.
 
@@ -310,7 +311,7 @@ def conditional_expected_purchases(
     recency: npt.ArrayLike,
     T: npt.ArrayLike,
 ) -> FloatArray:
-    """Expected purchases in ``(T, T+t]`` given ``x, t_x, T``, [FHL05]_ eq. (10), p. 279.
+    """Expected purchases in ``(T, T+t]`` given ``x, t_x, T``, [FHL05]_ eq. (10).
 
     ``E[Y(t)|x,t_x,T] = (a+b+x-1)/(a-1) · [1 - ((alpha+T)/(alpha+T+t))^(r+x)
     ₂F₁(r+x, b+x; a+b+x-1; t/(alpha+T+t))] / (1 + δ(x>0) a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))``.

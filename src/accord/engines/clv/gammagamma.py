@@ -8,11 +8,11 @@ likelihood, and spend is assumed independent of the transaction process (check w
 References
 ----------
 .. [FH13] Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary
-   value. http://brucehardie.com/notes/025/ (likelihood eq. (3), p. 3; conditional
-   expectation eq. (5), p. 4; CDNOW estimates p. 5).
+   value. http://brucehardie.com/notes/025/ (likelihood of the mean spend; conditional
+   expectation eq. (5); CDNOW estimates).
 .. [FHL05b] Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using
    iso-value curves for customer base analysis. *Journal of Marketing Research* 42(4),
-   415-430 (section "Spend per transaction", pp. 418-419).
+   415-430 (the spend sub-model).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class GammaGammaFit:
 def _log_likelihood_and_gradient(
     theta: FloatArray, x: FloatArray, m: FloatArray, w: FloatArray
 ) -> tuple[float, FloatArray]:
-    """Log-likelihood [FH13]_ eq. (3) and its gradient wrt ``log(p, q, gamma)``.
+    """Log-likelihood [FH13]_ and its gradient wrt ``log(p, q, gamma)``.
 
     ``ln L = lnG(px+q) - lnG(px) - lnG(q) + q ln gamma + (px-1) ln m + px ln x
     - (px+q) ln(gamma + x m)``.
@@ -145,7 +145,7 @@ def gamma_gamma_log_likelihood(
     *,
     weights: npt.ArrayLike | None = None,
 ) -> float:
-    """Total Gamma-Gamma log-likelihood of the repeat buyers, [FH13]_ eq. (3).
+    """Total Gamma-Gamma log-likelihood of the repeat buyers, [FH13]_.
 
     Customers with ``frequency == 0`` carry no information and are skipped.
 
@@ -229,7 +229,7 @@ def _weighted_correlation(x: FloatArray, m: FloatArray, w: FloatArray) -> float:
 def conditional_expected_value(
     params: GammaGammaParams, *, frequency: npt.ArrayLike, monetary_value: npt.ArrayLike
 ) -> FloatArray:
-    """Expected mean transaction value given ``x`` and ``m``, [FH13]_ eq. (5), p. 4.
+    """Expected mean transaction value given ``x`` and ``m``, [FH13]_ eq. (5).
 
     ``E[M | p, q, gamma; m, x] = (gamma + m x) p / (p x + q - 1)``, a weighted mean of
     the population mean ``p gamma / (q - 1)`` and the customer's observed mean ``m``;

@@ -10,7 +10,7 @@ References
 ----------
 Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value
 curves for customer base analysis. *Journal of Marketing Research* 42(4), 415-430
-(CLV = margin x expected transactions x expected spend, discounted; eq. (1), p. 416).
+(CLV = margin x expected transactions x expected spend, discounted).
 """
 
 from __future__ import annotations

@@ -9,11 +9,11 @@ cohorts (each cohort counted from its start).
 References
 ----------
 .. [FH07] Fader, P. S. & Hardie, B. G. S. (2007). How to project customer retention.
-   *Journal of Interactive Marketing* 21(1), 76-90: P(T=t) eq. (3), S(t) eq. (4),
-   retention rate eq. (5), likelihood eq. (6), pp. 79-81; example cohorts p. 80.
+   *Journal of Interactive Marketing* 21(1), 76-90: P(T=t), S(t), the retention rate
+   and the log-likelihood (eq. B3) in Appendix B; the example cohorts.
 .. [FH10] Fader, P. S. & Hardie, B. G. S. (2010). Customer-base valuation in a
    contractual setting: the perils of ignoring heterogeneity. *Marketing Science*
-   29(1), 85-93: DEL eq. (4) and DERL eq. (5), pp. 87-88.
+   29(1), 85-93: discounted expected lifetime (DEL) and residual lifetime (DERL).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class SBGFit:
 def _log_likelihood_and_gradient(
     theta: FloatArray, t: FloatArray, churned: FloatArray, survived: FloatArray
 ) -> tuple[float, FloatArray]:
-    """Log-likelihood [FH07]_ eq. (6) and its gradient wrt ``log(alpha, beta)``.
+    """Log-likelihood [FH07]_ eq. (B3) and its gradient wrt ``log(alpha, beta)``.
 
     Each row ``t`` has ``churned`` customers lost in period ``t`` (``ln P(T=t)``) and
     ``survived`` customers still active after period ``t`` (``ln S(t)``), with
@@ -131,7 +131,7 @@ def fit_sbg(survivors: npt.ArrayLike, *, min_customers: int = 10) -> SBGFit:
 
     Examples
     --------
-    Fader & Hardie (2007), p. 80, "regular" customers:
+    Fader & Hardie (2007), "regular" customers:
 
     >>> fit = fit_sbg([1000, 631, 468, 382, 326, 289, 262, 241])
     >>> round(fit.params.alpha, 3), round(fit.params.beta, 3), round(fit.log_likelihood, 2)
@@ -194,7 +194,7 @@ def fit_sbg_cohorts(cohorts: Sequence[npt.ArrayLike], *, min_customers: int = 10
 
 
 def survival(params: SBGParams, t: npt.ArrayLike) -> FloatArray:
-    """Share of a cohort still active after ``t`` periods, [FH07]_ eq. (4).
+    """Share of a cohort still active after ``t`` periods, [FH07]_ Appendix B.
 
     ``S(t) = B(alpha, beta + t) / B(alpha, beta)``.
 
@@ -210,7 +210,7 @@ def survival(params: SBGParams, t: npt.ArrayLike) -> FloatArray:
 
 
 def retention_rate(params: SBGParams, t: npt.ArrayLike) -> FloatArray:
-    """Share of those active after period ``t-1`` who renew at ``t`` (t >= 1), [FH07]_ eq. (5).
+    """Share of those active after period ``t-1`` who renew at ``t`` (t >= 1), [FH07]_.
 
     ``r_t = (beta + t - 1) / (alpha + beta + t - 1)``: rises with tenure.
     """
@@ -221,7 +221,7 @@ def retention_rate(params: SBGParams, t: npt.ArrayLike) -> FloatArray:
 
 
 def discounted_expected_lifetime(params: SBGParams, discount_rate: float) -> float:
-    """Discounted expected lifetime of a just-acquired customer, [FH10]_ eq. (4).
+    """Discounted expected lifetime of a just-acquired customer, [FH10]_.
 
     ``DEL = sum_{t>=0} S(t) / (1+d)^t = 2F1(1, beta; alpha+beta; 1/(1+d))``: the number of
     discounted payments (the first one, at acquisition, counted in full). Multiply by
@@ -241,7 +241,7 @@ def discounted_expected_lifetime(params: SBGParams, discount_rate: float) -> flo
 def discounted_expected_residual_lifetime(
     params: SBGParams, discount_rate: float, *, renewals: int | npt.ArrayLike
 ) -> FloatArray:
-    """Discounted expected residual lifetime after ``renewals`` renewals, [FH10]_ eq. (5).
+    """Discounted expected residual lifetime after ``renewals`` renewals, [FH10]_.
 
     Evaluated just before the next renewal decision (end of period ``n = renewals + 1``),
     with the payment at that renewal undiscounted:

@@ -1,7 +1,7 @@
 """RFM summary of a transaction log, computed in the warehouse.
 
 The BG/NBD and Gamma-Gamma likelihoods depend on a customer's history only through
-a few numbers (Fader, Hardie & Lee 2005, p. 277): the count of repeat purchases
+a few numbers (Fader, Hardie & Lee 2005, section 3): the count of repeat purchases
 ``x``, the time of the last purchase ``t_x``, the time observed ``T`` and the mean
 value of the repeat purchases. :func:`rfm_summary` builds them as one Ibis
 expression, so the transaction rows never leave the warehouse; :func:`pool_rfm`
@@ -90,7 +90,7 @@ def rfm_summary(
     References
     ----------
     Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the
-    easy way. *Marketing Science* 24(2), 275-284 (data and notation, pp. 277-280).
+    easy way. *Marketing Science* 24(2), 275-284 (notation and the CDNOW data).
     """
     if days_per_unit <= 0:
         raise ValueError("days_per_unit must be positive")
