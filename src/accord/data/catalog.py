@@ -356,5 +356,5 @@ def quarantine_rows(
     sql += " ORDER BY quarantined_at, load_id, file, row, table_name, column_name"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    result: pa.Table = con.execute(sql, params).fetch_arrow_table()
+    result: pa.Table = con.execute(sql, params).to_arrow_table()
     return result

@@ -232,9 +232,14 @@ def load_file(
         shape = sniff(path, mapping.read, _expected(mapping))
         hasher.start()
         with TemporaryDirectory(prefix="accord-load-") as workdir, _session(con, zone):
-            con.execute("BEGIN TRANSACTION")
             try:
-                counts, stage, skipped = _run(con, path, shape, mapping, meter, load_id, workdir)
+                stage = _stage(con, path, shape, mapping, meter, workdir)
+                con.execute("BEGIN TRANSACTION")
+            except BaseException:
+                drop_stage(con)
+                raise
+            try:
+                counts, skipped = _run(con, path, stage, shape, mapping, meter, load_id)
                 hasher.join()
                 report = _finish(
                     con,
@@ -249,11 +254,12 @@ def load_file(
                     counts,
                     hashed[0] if hashed else "",
                 )
-                drop_stage(con)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+            finally:
+                drop_stage(con)
     except FileRejected as exc:
         if hasher.is_alive():
             hasher.join()
@@ -274,22 +280,21 @@ def _duckdb(warehouse: Warehouse) -> duckdb.DuckDBPyConnection:
     return warehouse.duckdb
 
 
-def _run(
+def _stage(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     shape: FileShape,
     mapping: MappingSpec,
     meter: _Meter,
-    load_id: str,
     workdir: str,
-) -> tuple[dict[str, TableCounts], Stage, int]:
+) -> Stage:
     if shape.format == "csv":  # refuse before reading a large file when the header is wrong
         for target in mapping.targets:
             plan_target(mapping, target, shape.headers, path=path, delimiter=shape.delimiter)
     with meter.phase(0.0, 60.0, f"Reading {path.name}"):
         try:
-            stage = stage_file(con, path, shape, Path(workdir))
-        except FileRejected:
+            return stage_file(con, path, shape, Path(workdir))
+        except (FileRejected, StoreError):
             raise
         except Exception as exc:  # DuckDB reports unreadable files with several types
             raise FileRejected(
@@ -297,6 +302,17 @@ def _run(
                 path=str(path),
                 hint="Check the file is complete; re-export it as CSV UTF-8 if it is not.",
             ) from exc
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    stage: Stage,
+    shape: FileShape,
+    mapping: MappingSpec,
+    meter: _Meter,
+    load_id: str,
+) -> tuple[dict[str, TableCounts], int]:
     plans: list[TargetPlan] = [
         plan_target(mapping, t, stage.headers, path=path, delimiter=shape.delimiter)
         for t in mapping.targets
@@ -322,7 +338,7 @@ def _run(
             *(a + b for a, b in zip(_tuple(previous), _tuple(result), strict=True))
         )
     quarantine_rejects(con, stage, load_id=load_id, file=str(path))
-    return counts, stage, skipped
+    return counts, skipped
 
 
 def _tuple(counts: TableCounts) -> tuple[int, int, int, int, int]:

@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 from accord.data.loading.parsers import literal
 from accord.data.sources.sniff import FileShape
-from accord.errors import FileRejected
+from accord.errors import FileRejected, StoreError
 
 if TYPE_CHECKING:
     import duckdb
@@ -42,6 +42,9 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 @dataclass(frozen=True, slots=True)
 class Stage:
     """A staged file.
+
+    The stage is created outside the load's transaction (it is temporary, so a crash
+    loses it anyway): committed, its ``rowid`` runs from 0 in file order.
 
     Attributes
     ----------
@@ -114,19 +117,19 @@ def _stage_csv(
         f"row_number() OVER (ORDER BY row) AS j FROM (SELECT DISTINCT row FROM {REJECTS})"
         ") GROUP BY g"
     )
-    records = _scalar(con, f"SELECT count(*) FROM {STAGE}")
-    return Stage(shape.headers, header_row, records, rejected)
+    return Stage(shape.headers, header_row, _records(con), rejected)
 
 
 def _stage_columnar(
     con: duckdb.DuckDBPyConnection, path: Path, shape: FileShape, workdir: Path
 ) -> Stage:
     source = _transcode(path, shape, workdir) if shape.needs_transcoding else path
-    reader = {
-        "parquet": "read_parquet({})",
-        "json": "read_json({}, format='array', maximum_depth=1)",
-        "jsonl": "read_json({}, format='newline_delimited', maximum_depth=1)",
-    }[shape.format].format(literal(str(source)))
+    template = {
+        "parquet": "read_parquet({}{})",
+        "json": "read_json({}, format='array'{})",
+        "jsonl": "read_json({}, format='newline_delimited'{})",
+    }[shape.format]
+    reader = template.format(literal(str(source)), "")
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     except Exception as exc:  # DuckDB raises several types for a malformed file
@@ -150,7 +153,7 @@ def _stage_columnar(
         "csv_line VARCHAR, error_message VARCHAR)"
     )
     con.execute(f"CREATE TEMP TABLE {OFFSETS} (g BIGINT, j BIGINT)")
-    return Stage(headers, 0, _scalar(con, f"SELECT count(*) FROM {STAGE}"), 0)
+    return Stage(headers, 0, _records(con), 0)
 
 
 def stage_file(
@@ -184,6 +187,18 @@ def row_sql(ordinal: str, stage: Stage) -> str:
     if stage.rejected == 0:
         return base
     return f"({base} + coalesce((SELECT max(o.j) FROM {OFFSETS} o WHERE o.g < {ordinal} + 1), 0))"
+
+
+def _records(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows in the stage, checking that ``rowid`` numbers them 0..n-1 in file order."""
+    row = con.execute(f"SELECT count(*), min(rowid), max(rowid) FROM {STAGE}").fetchone()
+    count, low, high = row or (0, None, None)
+    if count and (low != 0 or high != count - 1):
+        raise StoreError(
+            f"The staged rows are numbered {low}..{high} for {count} rows; row numbers would "
+            "be wrong. This is a bug in Accord: please report it."
+        )
+    return int(count)
 
 
 def _ident(name: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from accord.data.catalog import QUARANTINE_TABLE, TableCounts
+from accord.data.catalog import QUARANTINE_TABLE, SQL_TYPES, TableCounts
 from accord.data.loading.parsers import SLASH_DATE, DateOrder, literal, parse_column
 from accord.data.loading.plan import TargetPlan
 from accord.data.loading.stage import REJECTS, STAGE, Stage, row_sql
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["detect_orders", "quarantine_rejects", "write_target"]
 
 DUPS = "_accord_dups"
+TYPED = "_accord_typed"
 INCOMING = "_accord_incoming"
 Order = DateOrder
 
@@ -97,7 +98,8 @@ def _typed_sql(plan: TargetPlan, orders: dict[str, Order]) -> str:
     for name in _value_columns(plan):
         text = plan.texts[name]
         if text == "NULL":
-            values.append(f"NULL AS {_q(name)}")
+            sql_type = SQL_TYPES[plan.table.column(name).type]
+            values.append(f"CAST(NULL AS {sql_type}) AS {_q(name)}")
             continue
         column = plan.table.column(name)
         ref = _q("_t_" + name)
@@ -105,7 +107,7 @@ def _typed_sql(plan: TargetPlan, orders: dict[str, Order]) -> str:
         order, scale = orders.get(name, "us"), plan.scales.get(name)
         parsed = parse_column(ref, column, order=order, scale=scale, value_ref=_q(name))
         values.append(f"{parse_column(ref, column, order=order, scale=scale).value} AS {_q(name)}")
-        problems.append(f"{parsed.problem} AS {_q('_p_' + name)}")
+        problems.append(f"CAST({parsed.problem} AS VARCHAR) AS {_q('_p_' + name)}")
     inner = f"SELECT {', '.join(texts)} FROM {plan.relation}"
     middle = f"SELECT {', '.join(values)} FROM ({inner})"
     return f"SELECT {', '.join(problems)} FROM ({middle})"
@@ -115,8 +117,9 @@ def _problem_columns(plan: TargetPlan) -> list[str]:
     return ["source_id"] + [n for n in _value_columns(plan) if plan.texts[n] != "NULL"]
 
 
-def _ok_sql(plan: TargetPlan, alias: str = "t") -> str:
-    return " AND ".join(f"{alias}.{_q('_p_' + n)} IS NULL" for n in _problem_columns(plan))
+def _ok_sql(plan: TargetPlan, alias: str | None = "t") -> str:
+    prefix = f"{alias}." if alias else ""
+    return " AND ".join(f"{prefix}{_q('_p_' + n)} IS NULL" for n in _problem_columns(plan))
 
 
 def write_target(
@@ -131,18 +134,26 @@ def write_target(
 ) -> TableCounts:
     """Upsert the valid rows of *plan* and quarantine the others; return the counts."""
     table = _q(plan.table.name)
-    typed = _typed_sql(plan, orders)
     con.execute(f"DROP TABLE IF EXISTS {DUPS}")
     con.execute(
         f"CREATE TEMP TABLE {DUPS} AS SELECT source_system, source_id, max(_ord) AS keep "
         f"FROM (SELECT _ord, {plan.system} AS source_system, {plan.source_id} AS source_id "
         f"FROM {plan.relation}) WHERE source_id IS NOT NULL GROUP BY ALL HAVING count(*) > 1"
     )
+    texts = ", ".join(_q("_t_" + n) for n in _problem_columns(plan) if n != "source_id")
+    con.execute(f"DROP TABLE IF EXISTS {TYPED}")
+    con.execute(
+        f"CREATE TEMP TABLE {TYPED} AS SELECT * EXCLUDE ({texts}), ({_ok_sql(plan, None)}) AS _ok "
+        f"FROM ({_typed_sql(plan, orders)})"
+        if texts
+        else f"CREATE TEMP TABLE {TYPED} AS SELECT *, ({_ok_sql(plan, None)}) AS _ok "
+        f"FROM ({_typed_sql(plan, orders)})"
+    )
     joined = (
-        f"({typed}) t LEFT JOIN {DUPS} d ON d.source_system = t.source_system "
+        f"{TYPED} t LEFT JOIN {DUPS} d ON d.source_system = t.source_system "
         "AND d.source_id = t.source_id"
     )
-    good = f"SELECT t.* FROM {joined} WHERE {_ok_sql(plan)} AND (d.keep IS NULL OR d.keep = t._ord)"
+    good = f"SELECT t.* FROM {joined} WHERE t._ok AND (d.keep IS NULL OR d.keep = t._ord)"
     values = list(plan.table.column_names)
     names = ", ".join(_q(c) for c in values)
     row_hash = f"(hash({', '.join('g.' + _q(c) for c in values)}) >> 1)::BIGINT"
@@ -164,6 +175,7 @@ def write_target(
         inserted, updated, unchanged = _merge(con, plan, good, row_hash, stamp)
     quarantined = _quarantine(con, plan, stage, joined, load_id=load_id, file=file)
     con.execute(f"DROP TABLE IF EXISTS {DUPS}")
+    con.execute(f"DROP TABLE IF EXISTS {TYPED}")
     return TableCounts(
         rows=int(inserted) + int(updated) + int(unchanged) + quarantined,
         inserted=int(inserted),
@@ -232,41 +244,51 @@ def _quarantine(
     load_id: str,
     file: str,
 ) -> int:
-    """Quarantine every problem of the invalid and superseded rows; return the row count."""
-    superseded = "d.keep IS NOT NULL AND d.keep <> t._ord"
+    """Quarantine every problem of the invalid and superseded rows; return the row count.
+
+    The typed table has no texts; the bad rows get theirs back from the relation (the
+    join touches only the few bad rows' positions).
+    """
+    superseded = "b._keep IS NOT NULL AND b._keep <> b._ord"
     structs = []
     for name in _problem_columns(plan):
         if name == "source_id":
-            value = "t.source_id"
+            value = "b.source_id"
             reason = (
-                f"coalesce(t._p_source_id, CASE WHEN {superseded} THEN 'superseded by row ' "
-                f"|| {row_sql('d.keep', stage)} || ' (the last row with an id wins)' END)"
+                f"coalesce(b._p_source_id, CASE WHEN {superseded} THEN 'superseded by row ' "
+                f"|| {row_sql('b._keep', stage)} || ' (the last row with an id wins)' END)"
             )
         else:
-            value, reason = f"t.{_q('_t_' + name)}", f"t.{_q('_p_' + name)}"
-        label = plan.labels.get(name, literal(name))
+            value, reason = f"b.{_q('_t_' + name)}", f"b.{_q('_p_' + name)}"
+        label = plan.labels.get(name, literal(name)).replace("_melt_header", "b._melt_header")
         structs.append(f"{{'column': {label}, 'value': {value}, 'reason': {reason}}}")
+    keys = ", ".join(["_ord", *(["_melt_key"] if plan.melted else [])])
+    texts = [f"{plan.texts[n]} AS {_q('_t_' + n)}" for n in _problem_columns(plan)[1:]]
+    bad_rows = (
+        f"SELECT t.*, d.keep AS _keep FROM {joined} "
+        "WHERE NOT t._ok OR (d.keep IS NOT NULL AND d.keep <> t._ord)"
+    )
+    relation_texts = f"SELECT {', '.join([keys, *texts])} FROM {plan.relation}"
     bad = (
-        f"SELECT t._ord, unnest([{', '.join(structs)}]) AS p FROM {joined} "
-        f"WHERE NOT ({_ok_sql(plan)}) OR ({superseded})"
+        (
+            f"SELECT b._ord, unnest([{', '.join(structs)}]) AS p "
+            f"FROM ({bad_rows}) b JOIN ({relation_texts}) r USING ({keys})"
+        )
+        .replace("b._t_", "r._t_")
+        .replace('b."_t_', 'r."_t_')
     )
     table = literal(plan.table.name)
     problems = _fetch(
         con,
-        f"INSERT INTO {QUARANTINE_TABLE} SELECT ?, ?, {row_sql('b._ord', stage)}, {table}, "
-        f"b.p.column, b.p.value, b.p.reason, {_record_sql(stage, 's')}, now()::TIMESTAMP "
-        f"FROM ({bad}) b JOIN (SELECT rowid AS _rid, * FROM {STAGE}) s ON s._rid = b._ord "
-        "WHERE b.p.reason IS NOT NULL",
+        f"INSERT INTO {QUARANTINE_TABLE} SELECT ?, ?, {row_sql('q._ord', stage)}, {table}, "
+        f"q.p.column, q.p.value, q.p.reason, {_record_sql(stage, 's')}, now()::TIMESTAMP "
+        f"FROM ({bad}) q JOIN (SELECT rowid AS _rid, * FROM {STAGE}) s ON s._rid = q._ord "
+        "WHERE q.p.reason IS NOT NULL",
         [load_id, file],
     )[0]
     if not problems:
         return 0
-    count = _fetch(
-        con,
-        f"SELECT count(*) FROM (SELECT DISTINCT t._ord, t.source_id FROM {joined} "
-        f"WHERE NOT ({_ok_sql(plan)}) OR ({superseded}))",
-    )[0]
-    return int(count)
+    return int(_fetch(con, f"SELECT count(*) FROM ({bad_rows})")[0])
 
 
 _REJECT_REASONS = {
