@@ -195,3 +195,49 @@ def test_integer_dates_without_format_get_a_hint() -> None:
     result = invoke("fit-file", CDNOW, *options)
     assert result.exit_code == 2
     assert "--date-format" in result.stderr
+
+
+def test_retention_reproduces_fader_hardie_2007() -> None:
+    result = invoke("retention", "--survivors", "1000,869,743,653,593,551,517,491",
+                    "--periods", "3", "--cash-flow", "100", "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "ok"
+    assert round(doc["params"]["alpha"], 3) == 0.668
+    assert round(doc["params"]["beta"], 3) == 3.806
+    assert round(doc["log_likelihood"], 2) == -1611.16
+    assert [p["period"] for p in doc["projection"]] == [1, 2, 3]
+    # a customer about to renew for the first time is worth less than after renewing
+    values = [p["residual_value"] for p in doc["projection"]]
+    assert values == sorted(values)
+    assert doc["new_customer_value"] > 100  # the first payment alone is 100
+
+
+def test_retention_fits_several_cohorts_jointly() -> None:
+    result = invoke("retention", "--survivors", "1000,869,743,653", "--survivors", "500,440,380",
+                    "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["cohorts"] == 2
+    assert doc["customers"] == 1500
+
+
+def test_retention_table_and_bad_input() -> None:
+    ok = invoke("retention", "--survivors", "1000,631,468,382,326,289,262,241")
+    assert ok.exit_code == 0, ok.output
+    assert "alpha 0.7041, beta 1.182" in ok.stdout
+    bad = invoke("retention", "--survivors", "1000,a,3")
+    assert bad.exit_code == 2
+    assert "comma-separated" in bad.stderr
+    rising = invoke("retention", "--survivors", "100,120")
+    assert rising.exit_code == 2
+
+
+def test_simple_is_labelled_and_zero_churn_is_a_status() -> None:
+    result = invoke("simple", "--arpa", "100", "--margin", "0.8", "--churn", "0.02")
+    assert result.exit_code == 0, result.output
+    assert "simple form: ARPA x gross margin / churn rate" in result.stdout
+    assert "4,000.00" in result.stdout
+    zero = invoke("simple", "--arpa", "100", "--margin", "0.8", "--churn", "0", "--format", "json")
+    assert zero.exit_code == 0
+    assert json.loads(zero.stdout)["status"] == "zero_churn"

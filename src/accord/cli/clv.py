@@ -5,6 +5,8 @@ transaction file, one row per purchase, and prints the parameters, the
 log-likelihoods, a holdout fit check and the most valuable customers. CSV (any
 delimiter, with or without a header), whitespace-separated text (the CDNOW layout) and
 Parquet are read with DuckDB; the models run in :mod:`accord.engines.clv`.
+``accord clv retention`` fits the shifted-beta-geometric model on renewal cohorts and
+``accord clv simple`` prints the labelled ARPA x margin / churn form.
 
 The CDNOW sample (no header; id, sample id, YYYYMMDD date, CDs, dollars)::
 
@@ -26,14 +28,24 @@ from typing import Annotated, Any, assert_never
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
 from accord.cli._options import Format, OutputFormat
-from accord.cli._render import emit_json, err, out
-from accord.engines.clv import BGNBDFit, GammaGammaFit
+from accord.cli._render import emit_json, emit_rows, err, out
+from accord.engines.clv import (
+    BGNBDFit,
+    GammaGammaFit,
+    discounted_expected_lifetime,
+    discounted_expected_residual_lifetime,
+    fit_sbg_cohorts,
+    retention_rate,
+    simple_ltv,
+    survival,
+)
 from accord.engines.clv.report import TransactionFit, fit_transactions
 from accord.errors import FileRejected, InputError
 
@@ -397,3 +409,112 @@ def _emit_tables(result: TransactionFit, setup: dict[str, Any], *, top: int) -> 
                 f"{c.expected_value:,.2f}", f"{c.clv:,.2f}",
             )  # fmt: skip
         console.print(table)
+
+
+@app.command("retention")
+def retention(
+    survivors: Annotated[
+        list[str],
+        typer.Option(
+            "--survivors",
+            help="A cohort: customers at the start, then still active after each period, "
+            "comma-separated (repeat for more cohorts).",
+        ),
+    ],
+    periods: Annotated[int, typer.Option("--periods", help="Periods to project.", min=1)] = 12,
+    discount_rate: Annotated[
+        float, typer.Option("--discount-rate", help="Discount rate per period.", min=1e-9)
+    ] = 0.10,
+    cash_flow: Annotated[
+        float, typer.Option("--cash-flow", help="Net cash flow per customer per period.")
+    ] = 1.0,
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """Fit the shifted-beta-geometric model (Fader & Hardie 2007) on renewal cohorts.
+
+    Prints alpha, beta, the projected survival and retention rates, the discounted
+    expected lifetime value of a new customer (DEL x cash flow) and the residual value of
+    a customer who has renewed t-1 times (DERL x cash flow; Fader & Hardie 2010).
+    """
+    try:
+        cohorts = [[float(v) for v in s.split(",")] for s in survivors]
+    except ValueError:
+        raise InputError("--survivors takes comma-separated numbers, e.g. 1000,631,468.") from None
+    fit = fit_sbg_cohorts(cohorts)
+    doc: dict[str, Any] = {
+        "status": fit.status,
+        "cohorts": fit.n_cohorts,
+        "customers": fit.n_customers,
+        "params": None if fit.params is None else asdict(fit.params),
+        "standard_errors": None if fit.standard_errors is None else asdict(fit.standard_errors),
+        "log_likelihood": None if fit.params is None else fit.log_likelihood,
+        "discount_rate": discount_rate,
+        "cash_flow": cash_flow,
+        "new_customer_value": None,
+        "projection": [],
+    }
+    if fit.params is not None:
+        t = np.arange(1, periods + 1)
+        residual = discounted_expected_residual_lifetime(fit.params, discount_rate, renewals=t - 1)
+        doc["new_customer_value"] = cash_flow * discounted_expected_lifetime(
+            fit.params, discount_rate
+        )
+        doc["projection"] = [
+            {"period": int(k), "survival": float(s), "retention": float(r),
+             "residual_value": float(cash_flow * v)}
+            for k, s, r, v in zip(
+                t, survival(fit.params, t), retention_rate(fit.params, t), residual, strict=True
+            )
+        ]  # fmt: skip
+    if fmt is OutputFormat.json:
+        emit_json(doc)
+    elif fmt is OutputFormat.csv:
+        emit_rows(doc["projection"], columns=_PROJECTION, fmt=fmt)
+    elif fmt is OutputFormat.table:
+        if fit.params is None:
+            err().print(f"sBG: not fitted ({fit.status}).")
+            return
+        out().print(
+            f"sBG (Fader & Hardie 2007) on {fit.n_cohorts} cohort(s), {fit.n_customers:,} "
+            f"customers: {fit.status}, alpha {fit.params.alpha:.4g}, beta {fit.params.beta:.4g}, "
+            f"log-likelihood {fit.log_likelihood:,.2f}"
+        )
+        out().print(
+            f"New customer value (DEL x cash flow, discount {discount_rate:g}/period): "
+            f"{doc['new_customer_value']:,.2f}"
+        )
+        emit_rows(doc["projection"], columns=_PROJECTION, fmt=fmt, title="Projection")
+    else:
+        assert_never(fmt)
+
+
+_PROJECTION = ["period", "survival", "retention", "residual_value"]
+
+
+@app.command("simple")
+def simple(
+    arpa: Annotated[float, typer.Option("--arpa", help="Average revenue per account per period.")],
+    margin: Annotated[float, typer.Option("--margin", help="Gross margin, e.g. 0.8.")],
+    churn: Annotated[float, typer.Option("--churn", help="Churn rate per period, e.g. 0.02.")],
+    fmt: Format = OutputFormat.table,
+) -> None:
+    """The simple lifetime value ARPA x gross margin / churn rate (labelled as such).
+
+    It ignores discounting and the rise of retention with tenure; prefer `accord clv
+    retention` when renewal cohorts exist (docs/economics.md).
+    """
+    result = simple_ltv(arpa=arpa, gross_margin=margin, churn_rate=churn)
+    if fmt is OutputFormat.table:
+        if result.value is None:
+            err().print(f"{result.formula}: no value ({result.status}: churn is 0, unbounded).")
+            return
+        out().print(
+            f"LTV (simple form: {result.formula}) = {result.value:,.2f} "
+            f"over an expected {result.expected_lifetime:,.1f} periods"
+        )
+    elif fmt is OutputFormat.json:
+        emit_json(asdict(result))
+    elif fmt is OutputFormat.csv:
+        emit_rows([asdict(result)], columns=list(asdict(result)), fmt=fmt)
+    else:
+        assert_never(fmt)
