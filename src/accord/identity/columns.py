@@ -36,8 +36,8 @@ from typing import Literal
 
 from accord.identity.given_names import GIVEN_NAMES
 from accord.identity.normalise import (
+    has_legal_form,
     is_valid_email,
-    normalise_company,
     normalise_date,
     normalise_domain,
     normalise_text,
@@ -319,7 +319,7 @@ _WORDS = re.compile(r"^[^\W\d_]+(?:[\s'.\-][^\W\d_]+)*\.?$")
 def _is_phone(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in text)
     formatted = text.startswith(("+", "0", "(")) or any(ch in text for ch in " -.()/")
-    return bool(_PHONE.match(text)) and 7 <= digits <= 15 and formatted
+    return bool(_PHONE.match(text)) and 7 <= digits <= 15 and formatted and not _is_date(text)
 
 
 def _is_domain(text: str) -> bool:
@@ -327,8 +327,7 @@ def _is_domain(text: str) -> bool:
 
 
 def _is_company(text: str) -> bool:
-    plain = normalise_text(text) or ""
-    return normalise_company(text) != plain and " " in plain
+    return has_legal_form(text)
 
 
 def _is_full_name(text: str) -> bool:

@@ -5,7 +5,7 @@ plus-addressing and Gmail dots), the same E.164 phone number or the same nationa
 the same person. A key shared by many records is not an identity but a placeholder or
 a switchboard (``info@``, ``000 000 0000``): keys held by more than ``max_group``
 records link nobody, and role addresses never become keys (see
-:mod:`accord.identity.normalise.email`).
+:mod:`accord.identity.normalise.emails`).
 """
 
 from __future__ import annotations

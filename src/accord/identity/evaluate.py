@@ -78,5 +78,6 @@ def pair_accuracy(left: ArrayLike, right: ArrayLike, truth: ArrayLike) -> Accura
     lo, hi = np.minimum(pairs["l"], pairs["r"]), np.maximum(pairs["l"], pairs["r"])
     unique = pd.DataFrame({"l": lo, "r": hi}).drop_duplicates()
     unique = unique[unique["l"] != unique["r"]]
-    hits = int((t[unique["l"].to_numpy()] == t[unique["r"].to_numpy()]).sum())
+    lo_rows, hi_rows = unique["l"].to_numpy(np.int64), unique["r"].to_numpy(np.int64)
+    hits = int((t[lo_rows] == t[hi_rows]).sum())
     return Accuracy(hits, len(unique), _pairs_within(pd.Series(t)))

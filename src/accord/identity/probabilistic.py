@@ -30,6 +30,7 @@ import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.exceptions import SplinkException
 
 from accord.identity.blocking import BlockingPlan, BlockingRule, count_pairs, plan_blocking
 from accord.identity.comparisons import FeatureComparison, comparisons_for
@@ -38,6 +39,9 @@ from accord.identity.prepare import ROW, SOURCE
 __all__ = ["LinkType", "ModelOptions", "ScoredPairs", "score_pairs"]
 
 LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
+
+MIN_RECORDS = 10
+"""Fewer records than this cannot train a model; only exact keys link them."""
 
 
 @dataclass(frozen=True)
@@ -91,12 +95,17 @@ class ScoredPairs:
         Names of the comparisons in the model.
     model
         The trained Splink model (its settings dictionary, JSON-serialisable).
+    status
+        ``"trained"``, or why no model scored the pairs (``"skipped: ..."`` for too
+        few records or nothing to compare, ``"failed: ..."`` when training could not
+        converge on degenerate data); then only the deterministic links apply.
     """
 
     pairs: pd.DataFrame
     blocking: BlockingPlan
     comparisons: tuple[str, ...]
     model: dict[str, Any]
+    status: str
 
 
 _TRAINING_RULES: tuple[tuple[str, ...], ...] = (
@@ -180,10 +189,30 @@ def score_pairs(
         cartesian_limit=options.cartesian_limit,
         rule_budget=budget,
     )
+    names = tuple(c.name for c in comparisons)
     empty = pd.DataFrame({"left": [], "right": [], "match_probability": [], "conflict": []})
-    if not comparisons or not plan.rules or n < 2:
-        return ScoredPairs(empty, plan, tuple(c.name for c in comparisons), {})
+    if n < MIN_RECORDS:
+        return ScoredPairs(empty, plan, names, {}, f"skipped: fewer than {MIN_RECORDS} records")
+    if not comparisons or not plan.rules:
+        return ScoredPairs(empty, plan, names, {}, "skipped: no features to compare")
+    try:
+        pairs, model = _fit_and_score(con, table, comparisons, available, plan, options, n)
+    except (SplinkException, ValueError, ArithmeticError, duckdb.Error) as exc:
+        # degenerate data (all values equal, nothing blocked for training): the exact
+        # keys still link; the reason is reported, not raised
+        return ScoredPairs(empty, plan, names, {}, f"failed: {type(exc).__name__}: {exc}")
+    return ScoredPairs(pairs, plan, names, model, "trained")
 
+
+def _fit_and_score(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    comparisons: list[FeatureComparison],
+    available: frozenset[str],
+    plan: BlockingPlan,
+    options: ModelOptions,
+    n: int,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     with quiet_splink():
         linker = _linker(con, table, comparisons, plan, options)
         _train(linker, con, table, comparisons, available, options, n)
@@ -204,7 +233,7 @@ def score_pairs(
             """
         ).df()
         model: dict[str, Any] = linker._settings_obj.as_dict()  # type: ignore[no-untyped-call]
-    return ScoredPairs(pairs, plan, tuple(c.name for c in comparisons), model)
+    return pairs, model
 
 
 def _linker(

@@ -110,6 +110,7 @@ def resolve_records(
         blocking=scored.blocking,
         comparisons=scored.comparisons,
         model=scored.model,
+        model_status=scored.status,
     )
 
 

@@ -42,6 +42,9 @@ class Resolution:
         The comparisons of the model.
     model
         The trained Splink settings (m and u per level, the prior), for audit.
+    model_status
+        ``"trained"``, or why only deterministic links were used (``"skipped: fewer
+        than 10 records"``, ``"failed: ..."`` on degenerate data).
     """
 
     records: pd.DataFrame
@@ -51,6 +54,7 @@ class Resolution:
     blocking: BlockingPlan
     comparisons: tuple[str, ...]
     model: dict[str, Any] = field(repr=False)
+    model_status: str = "trained"
 
     @property
     def n_records(self) -> int:

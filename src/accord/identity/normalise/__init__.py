@@ -7,9 +7,9 @@ idempotent: ``f(f(x)) == f(x)``.
 
 from __future__ import annotations
 
-from accord.identity.normalise.company import LEGAL_FORMS, normalise_company
+from accord.identity.normalise.company import LEGAL_FORMS, has_legal_form, normalise_company
 from accord.identity.normalise.dates import DateOrder, infer_date_order, normalise_date
-from accord.identity.normalise.email import (
+from accord.identity.normalise.emails import (
     ROLE_LOCAL_PARTS,
     email_domain,
     email_local_part,
@@ -43,6 +43,7 @@ __all__ = [
     "email_domain",
     "email_local_part",
     "email_match_key",
+    "has_legal_form",
     "infer_date_order",
     "is_free_mail_domain",
     "is_role_email",

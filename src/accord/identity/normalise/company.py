@@ -23,7 +23,7 @@ import re
 from accord.identity.normalise._text import blank_to_none, collapse_spaces, fold_accents
 from accord.identity.normalise.web import registrable_domain
 
-__all__ = ["LEGAL_FORMS", "normalise_company"]
+__all__ = ["LEGAL_FORMS", "has_legal_form", "normalise_company"]
 
 LEGAL_FORMS: frozenset[str] = frozenset(
     {
@@ -86,3 +86,18 @@ def _reduce_once(text: str) -> str | None:
                 tokens, changed = tokens[: -len(form)], True
                 break
     return " ".join(tokens) or None
+
+
+def has_legal_form(value: object) -> bool:
+    """True when *value* is a name followed by a legal form (``"Acme Inc."``)."""
+    text = blank_to_none(value)
+    if text is None:
+        return False
+    text = re.sub(r"(?<=\w)\.(?=\w)", "", fold_accents(text.lower()).replace("&", " and "))
+    tokens = collapse_spaces(re.sub(r"[^\w\s]|_", " ", text)).split()
+    return any(
+        len(tokens) > len(form)
+        and tuple(tokens[-len(form) :]) == form
+        and any(ch.isalpha() for ch in "".join(tokens[: -len(form)]))
+        for form in _BY_LENGTH
+    )

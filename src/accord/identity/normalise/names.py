@@ -78,20 +78,30 @@ def split_full_name(value: object) -> tuple[str | None, str | None]:
     """``(first name, surname)`` of a full name.
 
     ``"Last, First Middle"`` is read surname-first; otherwise the first word is the
-    first name and the last word the surname (middle names are dropped). A single word
-    is returned as the first name.
+    first name and the last word the surname (middle names are dropped; a hyphenated
+    surname stays whole). A single word is returned as the first name.
     """
     text = blank_to_none(value)
     if text is None:
         return None, None
     if "," in text:
         last, _, first = text.partition(",")
-        first_tokens, last_tokens = _name_tokens(first), _name_tokens(last)
-        if first_tokens and last_tokens:
-            return first_tokens[0], " ".join(last_tokens)
-    tokens = _name_tokens(text)
-    if not tokens:
+        first_words, last_words = _words(first), _words(last)
+        if first_words and last_words:
+            return first_words[0], " ".join(last_words)
+    words = _words(text)
+    if not words:
         return None, None
-    if len(tokens) == 1:
-        return tokens[0], None
-    return tokens[0], tokens[-1]
+    if len(words) == 1:
+        return words[0], None
+    return words[0], words[-1]
+
+
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words, each normalised, titles and suffixes dropped."""
+    words = [w for w in (normalise_text(raw) for raw in text.split()) if w]
+    while len(words) > 1 and words[0] in HONORIFICS:
+        words = words[1:]
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words = words[:-1]
+    return words
