@@ -241,3 +241,13 @@ def test_simple_is_labelled_and_zero_churn_is_a_status() -> None:
     zero = invoke("simple", "--arpa", "100", "--margin", "0.8", "--churn", "0", "--format", "json")
     assert zero.exit_code == 0
     assert json.loads(zero.stdout)["status"] == "zero_churn"
+
+
+def test_rows_without_customer_are_refused_not_dropped(tmp_path: Path) -> None:
+    f = tmp_path / "t.csv"
+    f.write_text("cust,day,amount\na,2024-01-01,5\n,2024-01-09,7\nb,2024-01-03,4\n")
+    result = invoke("fit-file", f, "--customer-col", "cust", "--date-col", "day",
+                    "--amount-col", "amount", "--calibration-end", "2024-01-31")  # fmt: skip
+    assert result.exit_code == 2
+    assert "1 rows have no customer" in result.stderr
+    assert "'day': datetime.date(2024, 1, 9)" in result.stderr

@@ -156,22 +156,24 @@ def prepare(
         parsed = date.cast("date")
     else:
         parsed = date.cast("string").try_cast("date")
-    mutations: dict[str, ir.Value] = {date_col: parsed}
-    if amount_col:
-        mutations[amount_col] = table[amount_col].try_cast("float64")
-    typed = table.mutate(**mutations)
-    bad = typed.filter(
-        typed[date_col].isnull() | (typed[amount_col].isnull() if amount_col else False)
-    )
+    amount = table[amount_col].try_cast("float64") if amount_col else None
+    unreadable = table[customer_col].isnull() | parsed.isnull()
+    if amount is not None:
+        unreadable |= amount.isnull()
+    bad = table.filter(unreadable).select(*wanted)
     n_bad = int(bad.count().to_pyarrow().as_py())
     if n_bad:
-        example = bad.select(*wanted).limit(1).to_pyarrow().to_pylist()
+        example = bad.limit(1).to_pyarrow().to_pylist()[0]
         raise FileRejected(
-            f"{n_bad:,} rows have a date or amount that cannot be read (e.g. {example[0]})",
+            f"{n_bad:,} rows have no customer, or a date or amount that cannot be read "
+            f"(e.g. {example})",
             path=str(file),
             hint="Give the date layout with --date-format, e.g. --date-format %Y%m%d.",
         )
-    return typed.select(*wanted)
+    typed = {customer_col: table[customer_col], date_col: parsed}
+    if amount is not None and amount_col:
+        typed[amount_col] = amount
+    return table.select(**typed)
 
 
 def _date(value: str, option: str) -> dt.date:
