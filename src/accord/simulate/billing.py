@@ -70,9 +70,12 @@ def make_billing(
 ) -> Billing:
     """Subscriptions of the block's new customers."""
     won = np.flatnonzero(deals.won)
+    start = deals.closed[won] // DAY * DAY + rng.integers(0, 8, won.size) * DAY
+    start = np.array([_month_starts(int(t), 1, 0)[0] for t in start.tolist()], dtype=np.int64)
+    started = start < world.t1  # a deal won in the last days may not have started yet
+    won, start = won[started], start[started]
     account = deals.account[won]
     seg = accounts.segment[account]
-    start = deals.closed[won] // DAY * DAY + rng.integers(0, 8, won.size) * DAY
     ret = {r.segment: r for r in params.RETENTION}
     spec = [ret[params.SEGMENTS[s].name] for s in seg.tolist()]
     alpha = np.array([r.alpha for r in spec])
@@ -100,7 +103,6 @@ def make_billing(
     for i in range(won.size):
         months = spec[i].period_months
         bounds = _month_starts(int(start[i]), months, min(int(lifetime[i]), 40))
-        start[i] = bounds[0]
         mrr = round(float(deals.amount[won[i]]) / 12, 2)
         for k in range(len(bounds) - 1):
             p_start, p_end = bounds[k], bounds[k + 1]

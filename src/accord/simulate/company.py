@@ -269,7 +269,7 @@ def simulate_company(
     document = ground_truth.document(
         world,
         tally,
-        spend_truth,
+        spend_truth["spend"],
         accounts=accounts,
         files=manifest["files"],
         sidecars={"identity": identity.rows, "accounts": account_truth.rows, "themes": themes.rows},

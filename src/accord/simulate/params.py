@@ -240,9 +240,9 @@ class Segment:
 
 
 SEGMENTS: Final = (
-    Segment("smb", 0.60, 40, 4.6, 7_200, 0.45, 30, 0.0, 0.0, -0.2, "Starter", 1),
-    Segment("mid-market", 0.30, 400, 11.0, 36_000, 0.50, 60, 0.2, 0.2, 0.0, "Growth", 3),
-    Segment("enterprise", 0.10, 6_000, 29.0, 180_000, 0.55, 110, 0.4, 0.3, -0.3, "Enterprise", 12),
+    Segment("smb", 0.60, 40, 5.0, 7_200, 0.45, 30, 0.0, 0.0, -0.2, "Starter", 1),
+    Segment("mid-market", 0.30, 400, 12.0, 36_000, 0.50, 60, 0.2, 0.2, 0.0, "Growth", 3),
+    Segment("enterprise", 0.10, 6_000, 32.0, 180_000, 0.55, 110, 0.4, 0.3, -0.3, "Enterprise", 12),
 )
 
 

@@ -40,7 +40,7 @@ def typo(word: str, kind: int, pos: float) -> str:
         return word
     i = 1 + int(pos * (len(word) - 2))
     if kind == 0:
-        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :] if i < len(word) else word
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if kind == 1:
         return word[:i] + word[i + 1 :]
     if kind == 2:
