@@ -160,34 +160,49 @@ def warehouse_schema_version(warehouse: Warehouse) -> int | None:
     return _version(_con(warehouse))
 
 
-def _apply(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Create what is missing; return a description of each change."""
-    steps: list[str] = []
-    existing = _existing(con)
+def _wanted() -> dict[str, Mapping[str, str]]:
     wanted: dict[str, Mapping[str, str]] = {
         META_TABLE: {"key": "VARCHAR PRIMARY KEY", "value": "VARCHAR"},
         LOADS_TABLE: _LOADS_COLUMNS,
         QUARANTINE_TABLE: _QUARANTINE_COLUMNS,
     }
     wanted.update({t.name: canonical_columns_sql(t) for t in TABLES.values()})
-    for name, columns in wanted.items():
-        if name not in existing:
-            _create(con, name, columns)
-            steps.append(f"create table {name}")
+    return wanted
+
+
+def _missing(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str]]:
+    """What is missing: ``(table, None, "")`` for a table, ``(table, column, type)``."""
+    rows = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
+        "AND database_name = current_database() AND schema_name = current_schema()"
+    ).fetchall()
+    have: dict[str, set[str]] = {}
+    for table, column in rows:
+        have.setdefault(table, set()).add(column)
+    missing: list[tuple[str, str | None, str]] = []
+    for name, columns in _wanted().items():
+        if name not in have:
+            missing.append((name, None, ""))
             continue
-        have = {
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                "AND database_name = current_database() AND schema_name = current_schema()",
-                [name],
-            ).fetchall()
-        }
-        for column, sql_type in columns.items():
-            if column not in have:
-                plain = sql_type.replace(" PRIMARY KEY", "")
-                con.execute(f"ALTER TABLE {_quote(name)} ADD COLUMN {_quote(column)} {plain}")
-                steps.append(f"add column {name}.{column}")
+        missing += [
+            (name, c, t.replace(" PRIMARY KEY", ""))
+            for c, t in columns.items()
+            if c not in have[name]
+        ]
+    return missing
+
+
+def _apply(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create what is missing; return a description of each change."""
+    steps: list[str] = []
+    wanted = _wanted()
+    for name, column, sql_type in _missing(con):
+        if column is None:
+            _create(con, name, wanted[name])
+            steps.append(f"create table {name}")
+        else:
+            con.execute(f"ALTER TABLE {_quote(name)} ADD COLUMN {_quote(column)} {sql_type}")
+            steps.append(f"add column {name}.{column}")
     return steps
 
 
@@ -221,6 +236,8 @@ def ensure_warehouse_schema(warehouse: Warehouse) -> None:
     version = _version(con)
     if version is not None and version != SCHEMA_VERSION:
         _refuse(warehouse, version)
+    if version is not None and not _missing(con):
+        return
 
     def work() -> None:
         _apply(con)

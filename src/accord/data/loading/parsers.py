@@ -88,15 +88,26 @@ def _number(t: str) -> str:
     return f"(TRY_CAST({normal} AS DOUBLE) * {scale})"
 
 
-def _slash_date(t: str, order: DateOrder) -> str:
-    """DATE from ``a/b/yyyy`` text in *order* (``NULL`` when invalid)."""
-    a, b, y = (f"regexp_extract({t}, '{SLASH_DATE}', {g})" for g in (1, 2, 3))
-    month, day = (a, b) if order == "us" else (b, a)
-    year = (
-        f"(CASE WHEN length({y}) = 2 THEN (CASE WHEN {y}::INT < 70 THEN 2000 ELSE 1900 END) "
-        f"+ {y}::INT ELSE {y}::INT END)"
+_CLOCKS = (" %I:%M:%S %p", " %I:%M %p", " %H:%M:%S.%f", " %H:%M:%S", " %H:%M", "")
+
+
+def _formats(order: DateOrder, year: str) -> str:
+    first, second = ("%m", "%d") if order == "us" else ("%d", "%m")
+    return "[" + ", ".join(f"'{first}/{second}/{year}{clock}'" for clock in _CLOCKS) + "]"
+
+
+def _slash(t: str, order: DateOrder) -> str:
+    """TIMESTAMP (naive) from ``a/b/yyyy[ time]`` text in *order* (``NULL`` when invalid).
+
+    ``.`` and ``-`` separators become ``/`` and a comma after the date is dropped
+    (Salesforce writes ``1/5/2024, 10:30 AM``); a two-digit year uses ``%y``.
+    """
+    n = f"regexp_replace(replace({t}, ',', ''), '^(\\d{{1,2}})[.-](\\d{{1,2}})[.-]', '\\1/\\2/')"
+    return (
+        f"(CASE WHEN regexp_matches({n}, '^\\d{{1,2}}/\\d{{1,2}}/\\d{{2}}(\\D|$)') "
+        f"THEN try_strptime({n}, {_formats(order, '%y')}) "
+        f"ELSE try_strptime({n}, {_formats(order, '%Y')}) END)"
     )
-    return f"TRY(make_date({year}, {month}::INT, {day}::INT))"
 
 
 def _date(t: str, order: DateOrder) -> str:
@@ -108,7 +119,7 @@ def _date(t: str, order: DateOrder) -> str:
     return (
         f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {iso} "
         f"WHEN regexp_matches({t}, '^\\d{{4}}/') THEN {ymd} "
-        f"WHEN regexp_matches({t}, '{SLASH_DATE}') THEN {_slash_date(t, order)} "
+        f"WHEN regexp_matches({t}, '{SLASH_DATE}') THEN TRY_CAST({_slash(t, order)} AS DATE) "
         f"ELSE {named} END)"
     )
 
@@ -118,24 +129,12 @@ def _timestamp(t: str, order: DateOrder) -> str:
     iso = f"TRY_CAST({t} AS TIMESTAMPTZ)"
     if order == "iso":
         return _utc(f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {iso} END)")
-    pattern = "'(\\d{1,2}):(\\d{2})(?::(\\d{2}(?:\\.\\d+)?))?\\s*([AaPp])?\\.?[Mm]?\\.?\\s*$'"
-    h, m, sec, ap = (f"regexp_extract({t}, {pattern}, {g})" for g in (1, 2, 3, 4))
-    hour = (
-        f"(CASE WHEN {ap} = '' THEN {h}::INT WHEN lower({ap}) = 'p' THEN {h}::INT % 12 + 12 "
-        f"ELSE {h}::INT % 12 END)"
-    )
-    seconds = f"(CASE WHEN {sec} = '' THEN 0 ELSE {sec}::DOUBLE END)"
-    time_part = (
-        f"(CASE WHEN {h} = '' THEN INTERVAL 0 SECOND "
-        f"WHEN {h}::INT <= 24 AND {m}::INT < 60 "
-        f"THEN to_seconds({hour} * 3600 + {m}::INT * 60 + {seconds}) END)"
-    )
-    local = f"CAST(({_date(t, order)} + {time_part}) AS TIMESTAMPTZ)"
     zoned = (
         f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-\\d{{1,2}}-') THEN {iso} "
         f"WHEN regexp_full_match({t}, '\\d{{10}}(\\.\\d+)?') THEN to_timestamp({t}::DOUBLE) "
         f"WHEN regexp_full_match({t}, '\\d{{13}}') THEN to_timestamp({t}::DOUBLE / 1000) "
-        f"ELSE {local} END)"
+        f"WHEN regexp_matches({t}, '{SLASH_DATE}') THEN CAST({_slash(t, order)} AS TIMESTAMPTZ) "
+        f"ELSE CAST(TRY_CAST(try_strptime({t}, {_NAMED_MONTHS}) AS TIMESTAMP) AS TIMESTAMPTZ) END)"
     )
     return _utc(zoned)
 
