@@ -5,49 +5,91 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from typer.testing import Result
+import pytest
+from typer.testing import CliRunner, Result
 
+from accord.cli.app import app
 from accord.data.workspace import Workspace
 
 Invoke = Callable[..., Result]
 
+ACCOUNTS = "60"
 
-def test_demo_builds_a_workspace_and_reuses_it(invoke: Invoke, tmp_path: Path) -> None:
-    demo_dir = tmp_path / "demo"
-    first = invoke("demo", "--dir", demo_dir, "--accounts", "60", "--no-serve")
-    assert first.exit_code == 0, first.output
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """One small demo, shared by the tests of this module (it takes several seconds)."""
+    demo_dir = tmp_path_factory.mktemp("demo") / "accord-demo"
+    result = CliRunner().invoke(
+        app,
+        ["demo", "--dir", str(demo_dir), "--accounts", ACCOUNTS, "--no-serve"],
+        env={"COLUMNS": "200", "ACCORD_WORKSPACE": None},
+    )
+    return demo_dir, result
+
+
+def _status(invoke: Invoke, demo_dir: Path) -> dict[str, Any]:
+    result = invoke("status", "-f", "json", "--loads", "100", "-w", demo_dir)
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_demo_prints_the_scorecard(demo: tuple[Path, Result]) -> None:
+    _, result = demo
+    assert result.exit_code == 0, result.output
     for section in ("Accord scorecard", "Tables", "Funnel", "Revenue by month", "Quarantine"):
-        assert section in first.stdout
-    assert "web app: not started (--no-serve)" in first.stderr
+        assert section in result.stdout
+    assert "marketing-lead" in result.stdout
+    assert "web app: not started (--no-serve)" in result.stderr
 
+
+def test_demo_loads_every_simulated_file_through_its_preset(
+    demo: tuple[Path, Result], invoke: Invoke
+) -> None:
+    demo_dir, _ = demo
     manifest = json.loads((demo_dir / "data" / "manifest.json").read_text(encoding="utf-8"))
-    assert (manifest["seed"], manifest["accounts"]) == (42, 60)
-    files = manifest["files"]
-    status = json.loads(invoke("status", "-f", "json", "-w", demo_dir).stdout)
+    assert (manifest["seed"], manifest["accounts"]) == (42, int(ACCOUNTS))
+    status = _status(invoke, demo_dir)
     loads = status["recent_loads"]
-    assert len(loads) == min(len(files), 10)
+    assert sorted(Path(load["path"]).name for load in loads) == sorted(
+        Path(f["path"]).name for f in manifest["files"]
+    )
+    assert {load["mapping"] for load in loads} == {f["preset"] for f in manifest["files"]}
     assert {load["status"] for load in loads} == {"loaded"}
     counts = {t["table"]: t["rows"] for t in status["tables"]}
-    assert counts["contacts"] > 0
-    assert counts["lifecycle_events"] > 0
+    for table in ("accounts", "contacts", "touchpoints", "lifecycle_events", "revenue"):
+        assert counts[table] > 0, table
+
+
+def test_demo_adds_a_lead_and_a_member_per_team(demo: tuple[Path, Result]) -> None:
+    demo_dir, _ = demo
     with Workspace.open(demo_dir).state() as store:
         users = {(u.team, u.role) for u in store.users()}
-    assert users == {
-        (t, r)
-        for t in ("marketing", "sales", "product", "service", "finance")
-        for r in ("lead", "member")
-    }
+    teams = ("marketing", "sales", "product", "service", "finance")
+    assert users == {(t, r) for t in teams for r in ("lead", "member")}
 
-    second = invoke("demo", "--dir", demo_dir, "--accounts", "60", "--no-serve")
-    assert second.exit_code == 0, second.output
-    status = json.loads(invoke("status", "-f", "json", "--loads", "50", "-w", demo_dir).stdout)
-    rerun = status["recent_loads"][: len(files)]
-    assert sum(load["inserted"] + load["updated"] for load in rerun) == 0  # idempotent
 
+def test_a_demo_with_other_arguments_is_refused(demo: tuple[Path, Result], invoke: Invoke) -> None:
+    demo_dir, _ = demo
     other = invoke("demo", "--dir", demo_dir, "--accounts", "80", "--no-serve")
     assert other.exit_code == 6
     assert "--fresh" in other.stderr
+
+
+@pytest.mark.slow
+def test_running_the_demo_again_changes_nothing(demo: tuple[Path, Result], invoke: Invoke) -> None:
+    demo_dir, _ = demo
+    before = _status(invoke, demo_dir)
+    again = invoke("demo", "--dir", demo_dir, "--accounts", ACCOUNTS, "--no-serve")
+    assert again.exit_code == 0, again.output
+    after = _status(invoke, demo_dir)
+    assert after["tables"] == before["tables"]
+    rerun = after["recent_loads"][: len(after["recent_loads"]) - len(before["recent_loads"])]
+    assert rerun
+    assert sum(load["inserted"] + load["updated"] for load in rerun) == 0
 
 
 def test_demo_never_touches_a_folder_it_did_not_make(
@@ -62,3 +104,18 @@ def test_demo_never_touches_a_folder_it_did_not_make(
     (folder / "notes.txt").write_text("keep", encoding="utf-8")
     assert invoke("demo", "--dir", folder, "--no-serve").exit_code == 6
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_fresh_rebuilds_only_a_demo_workspace(tmp_path: Path) -> None:
+    from accord.cli.demo import MARKER, prepare_workspace
+
+    root = tmp_path / "demo"
+    prepare_workspace(root, accounts=60, seed=1, fresh=False)
+    (root / "data").mkdir()
+    (root / "data" / "old.csv").write_text("x\n", encoding="utf-8")
+    reused = prepare_workspace(root, accounts=60, seed=1, fresh=False)
+    assert (root / "data" / "old.csv").exists()
+    assert reused.root == root
+    prepare_workspace(root, accounts=80, seed=2, fresh=True)
+    assert not (root / "data").exists()
+    assert json.loads((root / MARKER).read_text(encoding="utf-8")) == {"accounts": 80, "seed": 2}

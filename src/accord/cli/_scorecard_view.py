@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Group
-from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 
 from accord.cli._render import out
@@ -63,14 +62,14 @@ def _funnel(wh: Warehouse) -> Table:
     events = wh.table("lifecycle_events")
     rows = stage_contacts(events, stages=FUNNEL_STAGES + SIDE_STATES).to_pyarrow().to_pylist()
     reached: dict[str, int] = {r["stage"]: r["contacts"] for r in rows}
-    table = _table("Funnel (distinct contacts per stage)", "stage", "contacts", "of previous", "")
+    # Counts per stage, not conversion rates: records of different systems reach different
+    # stages (HubSpot records MQLs, the sales team's decisions record SALs) until identity
+    # resolution joins them, so a ratio of neighbouring stages would mislead.
+    table = _table("Funnel (distinct contacts that reached each stage)", "stage", "contacts", "")
     top = max((reached.get(s, 0) for s in FUNNEL_STAGES), default=0)
-    previous = 0
     for stage in FUNNEL_STAGES:
         n = reached.get(stage, 0)
-        rate = f"{n / previous:.0%}" if previous else ""
-        table.add_row(stage, f"{n:,}", rate, _bar(n, top))
-        previous = n
+        table.add_row(stage, f"{n:,}", _bar(n, top))
     side = [f"{s} {reached[s]:,}" for s in SIDE_STATES if reached.get(s)]
     if side:
         table.caption = "side states: " + ", ".join(side)
@@ -112,4 +111,9 @@ def print_scorecard(
         else "Quarantine: empty (every row loaded)."
     )
     people = f"Demo users: {', '.join(users)} (one lead and one member per team)."
-    out().print(Panel(Group(*parts, note, people), title=f"Accord scorecard: {ws.root.name}"))
+    console = out()
+    console.print(Rule(f"Accord scorecard: {ws.settings.workspace.name} ({ws.root})"))
+    for part in parts:
+        console.print(part)
+    console.print(note, markup=False, soft_wrap=True)
+    console.print(people, markup=False, soft_wrap=True)

@@ -9,6 +9,7 @@ import typer
 from accord import __version__
 from accord.cli import (
     attribution,
+    clv,
     demo,
     identity,
     init,
@@ -75,3 +76,4 @@ app.command("simulate")(simulate.simulate)
 app.command("demo")(demo.demo)
 app.add_typer(identity.app, name="identity")
 app.add_typer(attribution.app, name="attribution")
+app.add_typer(clv.app, name="clv")

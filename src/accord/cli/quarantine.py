@@ -19,6 +19,8 @@ __all__ = ["quarantine_app"]
 
 quarantine_app = typer.Typer(help="Show and export the rows loads refused.", no_args_is_help=True)
 
+TABLE_COLUMNS = ("file", "row", "table", "column", "value", "reason")
+
 LoadOption = Annotated[str | None, typer.Option("--load", help="Only rows from this load id.")]
 
 
@@ -37,12 +39,17 @@ def quarantine_list(
     """List quarantined rows with their file, row number, column and reason."""
     with Workspace.open(workspace).warehouse(read_only=True) as wh:
         rows = catalog.quarantine_rows(wh, load_id=load, table=table, limit=limit)
+    records = rows.to_pylist()
+    columns = rows.column_names
+    if fmt is OutputFormat.table:  # what a person reads; tools get every column
+        records = [
+            {**r, "file": Path(str(r["file"])).name, "table": r["table_name"],
+             "column": r["column_name"]}
+            for r in records
+        ]  # fmt: skip
+        columns = list(TABLE_COLUMNS)
     emit_rows(
-        rows.to_pylist(),
-        columns=rows.column_names,
-        fmt=fmt,
-        title="Quarantined rows",
-        empty="No quarantined rows.",
+        records, columns=columns, fmt=fmt, title="Quarantined rows", empty="No quarantined rows."
     )
     if fmt is OutputFormat.table and rows.num_rows == limit:
         err().print(f"Showing the first {limit}; use --limit or `accord quarantine export`.")
