@@ -7,6 +7,7 @@ no more, no fewer. The starter pack must have none.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,12 @@ def test_definitions_built_in_code_have_no_location() -> None:
     twice = Catalog([Entry(metric), Entry(metric)])
     issues = validate(twice)
     assert [(i.code, i.file, i.line) for i in issues] == [("duplicate-name", None, None)]
+
+
+def test_every_issue_code_is_documented() -> None:
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(p.read_text() for p in (root / "src/accord/definitions").rglob("*.py"))
+    codes = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source))  # issue codes are kebab-case
+    docs = (root / "docs/definitions.md").read_text()
+    assert len(codes) > 25
+    assert [c for c in sorted(codes) if f"`{c}`" not in docs] == []
