@@ -141,3 +141,27 @@ def test_presets_lists_names_titles_and_tables(invoke: Invoke) -> None:
     } <= set(presets)
     assert "contacts" in presets["hubspot-contacts"]["tables"]
     assert presets["hubspot-contacts"]["title"]
+
+
+def test_ctrl_c_during_the_second_file_says_what_stays_loaded(
+    invoke: Invoke, workspace: Path, contacts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import accord.cli.load as load_command
+
+    real = load_command.load_file
+    calls: list[Path] = []
+
+    def interrupted_on_second(*args: object, **kwargs: object) -> object:
+        calls.append(Path(str(args[1])))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_command, "load_file", interrupted_on_second)
+    result = _load(invoke, workspace, contacts, contacts, "-p", "accord-contacts")
+    assert result.exit_code == 130
+    assert "the file being loaded was rolled back; the 1 file(s) before it stay loaded" in (
+        result.stderr
+    )
+    status = json.loads(invoke("status", "-f", "json", "-w", workspace).stdout)
+    assert len(status["recent_loads"]) == 1
