@@ -5,9 +5,13 @@ from __future__ import annotations
 import ibis
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.engines.attribution import PathCounts, aggregate_paths
+from accord.engines.attribution.parse import split_paths
 from accord.errors import InputError
 
 
@@ -71,3 +75,19 @@ def test_offsets_must_cover_touches() -> None:
             touches=np.array([0]),
             conversions=np.array([1.0]),
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text(alphabet=" >ab\u00e9\u4e2d|", max_size=12)), max_size=8),
+    st.sampled_from([">", "|", "\u00e9"]),
+)
+def test_byte_splitter_agrees_with_arrow_split(paths: list[str | None], sep: str) -> None:
+    """The zero-copy splitter for one-byte separators equals Arrow's split_pattern."""
+    raw = pa.array(paths, pa.string())
+    fast = split_paths(raw, sep=sep)
+    lists = pc.split_pattern(raw, sep)
+    slow = split_paths(pa.array(lists.to_pylist(), pa.list_(pa.string())), sep=sep)
+    assert fast.channels == slow.channels
+    assert fast.touches.tolist() == slow.touches.tolist()
+    assert fast.row_lengths.tolist() == slow.row_lengths.tolist()

@@ -45,6 +45,8 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
@@ -64,40 +66,90 @@ __all__ = ["markov"]
 _DENSE_LIMIT = 64  # states; above this the linear systems are solved sparse (SuperLU)
 
 
-def _states(paths: PathCounts, keep: IntArray, order: int) -> tuple[IntArray, IntArray, int]:
-    """Per kept path, its sequence of state codes with consecutive repeats collapsed.
+@dataclass(frozen=True, slots=True)
+class _Walks:
+    """The walks of all paths through the chain's states.
 
-    Returns ``(codes, owner, base)``: ``codes`` of the states in walk order, ``owner``
-    the (kept) path of each, and the digit base of the ``k``-tuple codes.
+    ``state`` is the state index of every step, path after path, and ``steps`` the
+    number of steps of each path; ``codes`` are the states' ``k``-tuple codes (digits
+    ``channel + 1`` in base ``base = len(channels) + 1``).
+    """
+
+    codes: IntArray
+    state: IntArray
+    steps: IntArray
+    base: int
+
+
+def _walks(paths: PathCounts, order: int) -> _Walks:
+    """States of order ``order``: sliding ``k``-tuples of a path's channels.
+
+    A path shorter than ``k`` is one state holding the whole path, as in
+    ChannelAttribution.
     """
     base = len(paths.channels) + 1
     if base**order >= 2**62:
         raise InputError(f"Too many channels for an order-{order} chain.")
-    lengths = paths.lengths[keep]
-    starts = paths.offsets[:-1][keep]
-    owner = np.repeat(np.arange(len(keep), dtype=np.int64), lengths)
-    # gather the kept paths' touches, laid end to end
-    first_of_path = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    pos = np.arange(int(lengths.sum()), dtype=np.int64)
-    touch = paths.touches[pos + first_of_path] + 1
+    lengths = paths.lengths
     if order == 1:
-        codes = touch
+        codes = paths.touches + 1
+        steps = lengths
     else:
-        end = np.repeat(np.cumsum(lengths), lengths)
+        touch = paths.touches + 1
+        pos = paths.positions
+        length = np.repeat(lengths, lengths)
         codes = np.zeros(len(touch), dtype=np.int64)
         for m in range(order):
-            inside = pos + m < end
             shifted = np.zeros(len(touch), dtype=np.int64)
-            shifted[inside] = touch[(pos + m)[inside]]
+            inside = np.flatnonzero(pos + m < length)
+            shifted[inside] = touch[inside + m]
             codes = codes * base + shifted
-        start_of = np.repeat(np.cumsum(lengths) - lengths, lengths)
-        full = pos + order <= end
-        short = (pos == start_of) & (lengths[owner] < order)
-        window = full | short
-        codes, owner = codes[window], owner[window]
-    new = np.ones(len(codes), dtype=bool)
-    new[1:] = (codes[1:] != codes[:-1]) | (owner[1:] != owner[:-1])
-    return codes[new], owner[new], base
+        codes = codes[pos <= np.maximum(length - order, 0)]
+        steps = np.maximum(lengths - order + 1, 1)
+    if base**order <= 1 << 24:  # compact codes by counting, not sorting
+        used = np.bincount(codes, minlength=base**order) > 0
+        state_codes = np.flatnonzero(used)
+        state = (np.cumsum(used) - 1)[codes]
+    else:
+        state_codes, state = np.unique(codes, return_inverse=True)
+    return _Walks(state_codes, state, steps, base)
+
+
+def _transition_counts(
+    walks: _Walks, weight: FloatArray, conv: FloatArray, nulls: FloatArray
+) -> tuple[FloatArray | sp.csr_matrix, IntArray]:
+    """Weighted transition counts among ``m`` states, ``(start)``, ``(conversion)``,
+    ``(null)`` (indices ``m``, ``m + 1``, ``m + 2``), self-loops dropped; and each
+    path's last state."""
+    m = len(walks.codes)
+    size = m + 3
+    state = walks.state
+    ends = np.cumsum(walks.steps) - 1
+    last = state[ends]
+    first = state[ends - walks.steps + 1]
+    # consecutive steps; the pair (end of a path, start of the next) gets weight 0
+    step_w = np.repeat(weight, walks.steps)[:-1]
+    step_w[ends[:-1]] = 0.0
+    n = len(weight)
+    rows = [np.full(n, m), last, last]
+    cols = [first, np.full(n, m + 1), np.full(n, m + 2)]
+    weights = [weight, conv, nulls]
+    if size * size <= 1 << 22:
+        key = state[:-1] * size
+        key += state[1:]
+        dense = np.bincount(key, step_w, minlength=size * size).astype(np.float64)
+        for r, c, w in zip(rows, cols, weights, strict=True):
+            dense += np.bincount(r * size + c, w, minlength=size * size)
+        dense = dense.reshape(size, size)
+        dense[np.arange(m), np.arange(m)] = 0.0
+        return dense, last
+    r = np.concatenate([state[:-1], *rows])
+    c = np.concatenate([state[1:], *cols])
+    w = np.concatenate([step_w, *weights])
+    w[r == c] = 0.0
+    sparse = sp.coo_matrix((w, (r, c)), shape=(size, size)).tocsr()
+    sparse.eliminate_zeros()
+    return sparse, last
 
 
 def _solve(a: sp.csc_matrix | FloatArray, b: FloatArray) -> FloatArray:
@@ -139,7 +191,6 @@ def markov(
         ("order", order),
         ("include_nulls", use_nulls),
     )
-    keep = np.flatnonzero((conv + nulls) > 0 if use_nulls else conv > 0)
     reason: ReasonCode | None = None
     if paths.n_paths == 0:
         reason = "no_paths"
@@ -154,44 +205,33 @@ def markov(
             reason=reason, parameters=params,
         )  # fmt: skip
 
-    codes, owner, base = _states(paths, keep, order)
-    state_codes, state_of = np.unique(codes, return_inverse=True)
-    m = len(state_codes)
-    start, conv_s, null_s = m, m + 1, m + 2
+    walks = _walks(paths, order)
+    m = len(walks.codes)
+    start, conv_s = m, m + 1
     size = m + 3
-    kc, kn = conv[keep], nulls[keep]
-    first = np.ones(len(codes), dtype=bool)
-    first[1:] = owner[1:] != owner[:-1]
-    last = np.ones(len(codes), dtype=bool)
-    last[:-1] = first[1:]
-    src = np.where(first, start, np.roll(state_of, 1))
-    ends = state_of[last]
-    rows = np.concatenate((src, ends, ends))
-    cols = np.concatenate((state_of, np.full(len(ends), conv_s), np.full(len(ends), null_s)))
-    weights = np.concatenate(((kc + kn)[owner], kc, kn))
+    weight = conv + nulls if use_nulls else conv  # journeys entering the chain, per path
+    counts, ends = _transition_counts(walks, weight, conv, nulls)
     transient = m + 1  # channel states then (start)
-    if size <= _DENSE_LIMIT:
-        counts = np.bincount(rows * size + cols, weights, minlength=size * size)
-        dense = counts.reshape(size, size)
-        outflow = dense.sum(axis=1)
+    if isinstance(counts, np.ndarray):
+        outflow = counts.sum(axis=1)
         inv_out = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
-        probs: FloatArray | sp.csr_matrix = dense * inv_out[:, None]
-        src_i, dst_i = np.nonzero(dense)
-        triplets = (src_i, dst_i, dense[src_i, dst_i] * inv_out[src_i])
-        to_conv = dense[:transient, conv_s] * inv_out[:transient]
+        probs: FloatArray | sp.csr_matrix = counts * inv_out[:, None]
+        src_i, dst_i = np.nonzero(counts)
+        triplets = (src_i, dst_i, counts[src_i, dst_i] * inv_out[src_i])
+        to_conv = counts[:transient, conv_s] * inv_out[:transient]
+        if size > _DENSE_LIMIT:  # solve sparse: many states, few transitions each
+            probs = sp.csr_matrix(probs)
     else:
-        sparse = sp.coo_matrix((weights, (rows, cols)), shape=(size, size)).tocsr()
-        sparse.eliminate_zeros()
-        outflow = np.asarray(sparse.sum(axis=1)).ravel()
+        outflow = np.asarray(counts.sum(axis=1)).ravel()
         inv_out = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
-        probs = (sp.diags(inv_out) @ sparse).tocsr()
+        probs = (sp.diags(inv_out) @ counts).tocsr()
         coo = probs.tocoo()
         triplets = (coo.row, coo.col, coo.data)
         to_conv = probs[:transient, conv_s].toarray().ravel()
     q = probs[:transient, :transient]
     rhs = [to_conv]
     if paths.value is not None:
-        value_end = np.bincount(ends, paths.value[keep], minlength=size)[:transient]
+        value_end = np.bincount(ends, paths.value, minlength=size)[:transient]
         rhs.append(value_end.astype(np.float64) * inv_out[:transient])
     b = np.column_stack(rhs)
 
@@ -204,7 +244,9 @@ def markov(
         x = _solve(a, b[idx])
         return np.asarray(x[np.searchsorted(idx, start)], dtype=np.float64)
 
+    visited = outflow[:transient] > 0
     base_x = absorb(None)
+    base, state_codes = walks.base, walks.codes
     digits = np.stack(
         [(state_codes // base ** (order - 1 - j)) % base for j in range(order)], axis=1
     )
@@ -212,7 +254,7 @@ def markov(
     for c in range(n_ch):
         contains = np.zeros(transient, dtype=bool)
         contains[:m] = (digits == c + 1).any(axis=1)
-        if contains.any():
+        if (contains & visited).any():  # a state no journey reaches changes nothing
             removal[c] = 1.0 - absorb(contains) / np.where(base_x > 0, base_x, 1.0)
     removal = np.clip(removal, 0.0, None)
 

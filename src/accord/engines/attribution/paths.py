@@ -29,7 +29,7 @@ attribution (R and Python package), https://channelattribution.io - file layout.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -38,12 +38,26 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from accord.engines.attribution.parse import split_paths
 from accord.errors import InputError
 
-__all__ = ["PathCounts", "aggregate_paths"]
+__all__ = ["PathCounts", "PositionCounts", "aggregate_paths"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+
+def _weighted_counts(key: IntArray, weights: FloatArray, size: int) -> FloatArray:
+    return np.bincount(key, weights, minlength=size).astype(np.float64, copy=False)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PositionCounts:
+    """Conversions and value per ``[channel, position, length - 1]`` (see
+    :meth:`PathCounts.position_counts`)."""
+
+    conversions: FloatArray
+    value: FloatArray | None
 
 
 def aggregate_paths(
@@ -130,6 +144,7 @@ class PathCounts:
     milestones: tuple[tuple[str, IntArray], ...] = ()
     unattributed_conversions: float = 0.0
     unattributed_value: float = 0.0
+    _memo: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.offsets) - 1
@@ -161,8 +176,12 @@ class PathCounts:
 
     @property
     def path_of_touch(self) -> IntArray:
-        """For every touch, the index of its path."""
-        return np.repeat(np.arange(self.n_paths, dtype=np.int64), self.lengths)
+        """For every touch, the index of its path (computed once and kept)."""
+        owner = self._memo.get("owner")
+        if owner is None:
+            owner = np.repeat(np.arange(self.n_paths, dtype=np.int64), self.lengths)
+            self._memo["owner"] = owner
+        return owner  # type: ignore[return-value]
 
     @property
     def total_conversions(self) -> float:
@@ -173,6 +192,42 @@ class PathCounts:
     def total_value(self) -> float | None:
         """Value on non-empty paths, or ``None`` without a value column."""
         return None if self.value is None else float(self.value.sum())
+
+    @property
+    def positions(self) -> IntArray:
+        """For every touch, its position in its path (0 for the first touch)."""
+        return np.arange(len(self.touches), dtype=np.int64) - np.repeat(
+            self.offsets[:-1], self.lengths
+        )
+
+    def position_counts(self, max_bins: int = 1 << 24) -> PositionCounts | None:
+        """Conversions (and value) per channel, position and path length.
+
+        The sufficient statistics of every rule whose shares depend only on a touch's
+        position and its path's length (first, last, linear, time decay by steps,
+        U-shaped): ``conversions[c, i, L - 1]`` sums the conversions of paths of length
+        ``L`` whose touch ``i`` is channel ``c``. Computed once per :class:`PathCounts`
+        and kept; ``None`` when it would exceed ``max_bins`` cells.
+        """
+        if "positions" in self._memo:
+            return self._memo["positions"]  # type: ignore[return-value]
+        n, longest = len(self.channels), int(self.lengths.max(initial=0))
+        counts = None
+        if 0 < n * longest * longest <= max_bins:
+            lengths, starts = self.lengths, self.offsets[:-1]
+            # key = (channel * longest + position) * longest + length - 1, built in place
+            key = np.repeat(lengths - 1 - starts * longest, lengths)
+            key += np.arange(len(self.touches), dtype=np.int64) * longest
+            key += self.touches * (longest * longest)
+            size, shape = n * longest * longest, (n, longest, longest)
+            conv = _weighted_counts(key, np.repeat(self.conversions, lengths), size)
+            value = None
+            if self.value is not None:
+                value = _weighted_counts(key, np.repeat(self.value, lengths), size).reshape(shape)
+            conv = conv.reshape(shape)
+            counts = PositionCounts(conversions=conv, value=value)
+        self._memo["positions"] = counts
+        return counts
 
     def milestone(self, name: str) -> IntArray | None:
         """Per-path position of the touch that made milestone ``name``, if known."""
@@ -253,26 +308,8 @@ class PathCounts:
                     f"Column {col!r} is not in the path table.",
                     hint=f"Columns are: {', '.join(table.column_names)}.",
                 )
-        raw = table[path_col].combine_chunks()
-        if pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type):
-            if not sep:
-                raise InputError("The path separator must not be empty.")
-            lists = pc.split_pattern(raw.cast(pa.string()), sep)
-        elif pa.types.is_list(raw.type) or pa.types.is_large_list(raw.type):
-            lists = raw
-        else:
-            raise InputError(f"Path column {path_col!r} must hold strings, not {raw.type}.")
-        n_rows = len(lists)
-        flat = pc.utf8_trim(pc.list_flatten(lists).cast(pa.string()), " ")
-        parent = np.asarray(pc.list_parent_indices(lists), dtype=np.int64)
-        keep = pc.and_kleene(pc.is_valid(flat), pc.greater(pc.utf8_length(flat), 0))
-        keep = pc.fill_null(keep, False)
-        flat = flat.filter(keep)
-        parent = parent[np.asarray(keep, dtype=bool)]
-        encoded = pc.dictionary_encode(flat)
-        dictionary = encoded.dictionary.to_pylist()
-        touches = np.asarray(encoded.indices, dtype=np.int64)
-        row_len = np.bincount(parent, minlength=n_rows).astype(np.int64)
+        tokens = split_paths(table[path_col].combine_chunks(), sep=sep)
+        row_len = tokens.row_lengths
 
         def col_values(col: str | None) -> FloatArray | None:
             if col is None:
@@ -288,9 +325,9 @@ class PathCounts:
         if ages_col is not None:
             age_lists = table[ages_col].combine_chunks()
             flat_ages = pc.list_flatten(age_lists).cast(pa.float64())
-            if len(flat_ages) != len(keep):
-                raise InputError(f"Column {ages_col!r} must have one age per touch.")
-            ages = np.asarray(pc.fill_null(flat_ages.filter(keep), 0.0), dtype=np.float64)
+            if tokens.kept is None or len(flat_ages) != len(tokens.kept):
+                raise InputError(f"Column {ages_col!r} must be a list with one age per touch.")
+            ages = np.asarray(pc.fill_null(flat_ages, 0.0), dtype=np.float64)[tokens.kept]
         marks = tuple(
             (name, np.asarray(pc.fill_null(table[col].combine_chunks().cast(pa.int64()), -1),
                               dtype=np.int64)[nonempty])
@@ -300,9 +337,9 @@ class PathCounts:
         offsets = np.zeros(int(nonempty.sum()) + 1, dtype=np.int64)
         np.cumsum(row_len[nonempty], out=offsets[1:])
         return cls(
-            channels=tuple(dictionary),
+            channels=tokens.channels,
             offsets=offsets,
-            touches=touches,
+            touches=tokens.touches,
             conversions=conv[nonempty],
             value=None if val is None else val[nonempty],
             nulls=None if nul is None else nul[nonempty],

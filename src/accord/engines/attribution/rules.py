@@ -44,7 +44,7 @@ linear touch on aggregated paths). Adobe Marketo Measure (Bizible) documentation
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -72,16 +72,31 @@ def credit_from_weights(
 ) -> AttributionResult:
     """Credit per channel from per-touch weights that sum to one within each path."""
     n = len(paths.channels)
+    owner = paths.path_of_touch
+    conv: FloatArray = np.bincount(
+        paths.touches, weights * paths.conversions[owner], minlength=n
+    ).astype(np.float64)
+    value: FloatArray | None = None
+    if paths.value is not None:
+        value = np.bincount(paths.touches, weights * paths.value[owner], minlength=n).astype(
+            np.float64
+        )
+    return _result(paths, conv, value, model=model, parameters=parameters)
+
+
+def _result(
+    paths: PathCounts,
+    conv: FloatArray,
+    value: FloatArray | None,
+    *,
+    model: str,
+    parameters: tuple[tuple[str, float | str | bool], ...],
+) -> AttributionResult:
     reason: ReasonCode | None = None
     if paths.n_paths == 0:
         reason = "no_paths"
     elif paths.total_conversions == 0:
         reason = "no_conversions"
-    owner = paths.path_of_touch
-    conv = np.bincount(paths.touches, weights * paths.conversions[owner], minlength=n)
-    value = None
-    if paths.value is not None:
-        value = tuple(np.bincount(paths.touches, weights * paths.value[owner], minlength=n))
     return AttributionResult(
         model=model,
         channels=paths.channels,
@@ -94,24 +109,68 @@ def credit_from_weights(
     )
 
 
+PositionWeight = Callable[[IntArray, IntArray], FloatArray]
+"""Share of the touch at position ``i`` of a path of length ``L``, vectorised."""
+
+
+def positional(
+    paths: PathCounts,
+    weight: PositionWeight,
+    *,
+    model: str,
+    parameters: tuple[tuple[str, float | str | bool], ...] = (),
+) -> AttributionResult:
+    """Credit from shares that depend only on a touch's position and its path's length.
+
+    Uses the channel x position x length counts (:meth:`PathCounts.position_counts`),
+    so every such rule costs one small matrix product once they are computed.
+    """
+    counts = paths.position_counts()
+    if counts is None:
+        lengths = paths.lengths[paths.path_of_touch]
+        w = weight(paths.positions, lengths)
+        return credit_from_weights(paths, w, model=model, parameters=parameters)
+    n, longest = counts.conversions.shape[:2]
+    i, length = np.meshgrid(np.arange(longest), np.arange(1, longest + 1), indexing="ij")
+    grid = np.where(i < length, weight(i, length), 0.0).ravel()
+    conv = counts.conversions.reshape(n, -1) @ grid
+    value = None if counts.value is None else counts.value.reshape(n, -1) @ grid
+    return _result(paths, conv, value, model=model, parameters=parameters)
+
+
+def _first(i: IntArray, length: IntArray) -> FloatArray:
+    return np.asarray(i == 0, dtype=np.float64)
+
+
+def _last(i: IntArray, length: IntArray) -> FloatArray:
+    return np.asarray(i == length - 1, dtype=np.float64)
+
+
+def _linear(i: IntArray, length: IntArray) -> FloatArray:
+    return np.asarray(1.0 / np.maximum(length, 1), dtype=np.float64)
+
+
+def _u_shaped(i: IntArray, length: IntArray) -> FloatArray:
+    ends = (i == 0) | (i == length - 1)
+    middle = 0.2 / np.maximum(length - 2, 1)
+    return np.asarray(
+        np.select([length == 1, length == 2, ends], [1.0, 0.5, 0.4], middle), dtype=np.float64
+    )
+
+
 def first_touch(paths: PathCounts) -> AttributionResult:
     """All of a path's conversions to its first touch."""
-    w = np.zeros(len(paths.touches))
-    w[paths.offsets[:-1]] = 1.0
-    return credit_from_weights(paths, w, model="first_touch")
+    return positional(paths, _first, model="first_touch")
 
 
 def last_touch(paths: PathCounts) -> AttributionResult:
     """All of a path's conversions to its last touch."""
-    w = np.zeros(len(paths.touches))
-    w[paths.offsets[1:] - 1] = 1.0
-    return credit_from_weights(paths, w, model="last_touch")
+    return positional(paths, _last, model="last_touch")
 
 
 def linear(paths: PathCounts) -> AttributionResult:
     """An equal share to every touch of a path (per touch, not per channel)."""
-    w = 1.0 / paths.lengths[paths.path_of_touch]
-    return credit_from_weights(paths, w.astype(np.float64), model="linear")
+    return positional(paths, _linear, model="linear")
 
 
 def time_decay(paths: PathCounts, *, half_life: float = 7.0) -> AttributionResult:
@@ -128,16 +187,22 @@ def time_decay(paths: PathCounts, *, half_life: float = 7.0) -> AttributionResul
     """
     if not half_life > 0:
         raise ValueError("half_life must be positive")
-    owner = paths.path_of_touch
+    params: tuple[tuple[str, float | str | bool], ...] = (("half_life", half_life),)
     if paths.ages is None:
-        ages = (paths.offsets[1:][owner] - 1 - np.arange(len(paths.touches))).astype(float)
-    else:
-        ages = paths.ages
-    raw = np.exp2(-ages / half_life)
+        ratio = 2.0 ** (-1.0 / half_life)
+
+        def decay(i: IntArray, length: IntArray) -> FloatArray:
+            # 2^(-(L-1-i)/h) over the geometric sum (1 - r^L) / (1 - r), r = 2^(-1/h)
+            return np.asarray(
+                np.exp2(-(length - 1 - i) / half_life) * (1 - ratio) / (1 - ratio**length),
+                dtype=np.float64,
+            )
+
+        return positional(paths, decay, model="time_decay", parameters=params)
+    owner = paths.path_of_touch
+    raw = np.exp2(-paths.ages / half_life)
     totals = np.bincount(owner, raw, minlength=paths.n_paths)
-    return credit_from_weights(
-        paths, raw / totals[owner], model="time_decay", parameters=(("half_life", half_life),)
-    )
+    return credit_from_weights(paths, raw / totals[owner], model="time_decay", parameters=params)
 
 
 def position_based(
@@ -180,10 +245,11 @@ def position_based(
 
 
 def u_shaped(paths: PathCounts) -> AttributionResult:
-    """40 % first touch, 40 % last touch, 20 % spread over the touches between."""
-    first = np.zeros(paths.n_paths, dtype=np.int64)
-    last = paths.lengths - 1
-    return position_based(paths, [(first, 0.4), (last, 0.4)], model="u_shaped")
+    """40 % first touch, 40 % last touch, 20 % spread over the touches between.
+
+    One touch takes everything; two touches split 50/50.
+    """
+    return positional(paths, _u_shaped, model="u_shaped")
 
 
 def _milestone_anchors(paths: PathCounts) -> list[IntArray] | None:

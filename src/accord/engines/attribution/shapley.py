@@ -92,7 +92,13 @@ def _sum_containing(g: FloatArray, n: int) -> FloatArray:
 
 
 def _equal_split(paths: PathCounts, amount: FloatArray, masks: IntArray) -> FloatArray:
+    """``sum over T ∋ j of R(T) / |T|``, summing per channel set first when feasible."""
     n = len(paths.channels)
+    if n <= 20:
+        per_set = np.bincount(masks, amount, minlength=1 << n).astype(np.float64)
+        sizes = np.bitwise_count(np.arange(1 << n, dtype=np.int64)).astype(np.float64)
+        sizes[0] = 1.0
+        return _sum_containing(per_set / sizes, n)
     per = amount / np.bitwise_count(masks)
     return np.array([per[(masks >> j) & 1 == 1].sum() for j in range(n)])
 
