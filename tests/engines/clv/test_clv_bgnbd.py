@@ -196,3 +196,36 @@ def test_fit_and_predictions_match_lifetimes(
     np.testing.assert_allclose(
         expected_purchases(peer_params, unconditional["t"]), unconditional["value"], rtol=1e-9
     )
+
+
+def _eq10_by_series(p: BGNBDParams, t: float, x: float, T: float) -> float:
+    """Eq. (10) at t_x = T with 2F1 summed term by term in log space (no scipy hyp2f1)."""
+    from scipy.special import gammaln
+
+    A, B, C = p.r + x, p.b + x, p.a + p.b + x - 1
+    z = t / (p.alpha + T + t)
+    k = np.arange(200_000)
+    log_terms = (
+        gammaln(A + k) - gammaln(A) + gammaln(B + k) - gammaln(B)
+        - gammaln(C + k) + gammaln(C) - gammaln(k + 1) + k * np.log(z)
+    )  # fmt: skip
+    top = log_terms.max()
+    log_f = top + np.log(np.exp(log_terms - top).sum())
+    tail = np.exp(A * np.log((p.alpha + T) / (p.alpha + T + t)) + log_f)
+    alive = 1 / (1 + p.a / (p.b + x - 1))
+    return float((p.a + p.b + x - 1) / (p.a - 1) * (1 - tail) * alive)
+
+
+@pytest.mark.parametrize("x", [5.0, 100.0, 300.0])
+def test_conditional_expectation_for_heavy_buyers(x: float) -> None:
+    e = conditional_expected_purchases(PUBLISHED, 52.0, frequency=x, recency=52.0, T=52.0)[0]
+    assert e == pytest.approx(_eq10_by_series(PUBLISHED, 52.0, x, 52.0), rel=1e-8)
+
+
+def test_conditional_expectation_stays_finite_for_thousands_of_purchases() -> None:
+    x = np.array([1000.0, 3000.0, 30000.0])
+    e = conditional_expected_purchases(PUBLISHED, 52.0, frequency=x, recency=52.0, T=52.0)
+    assert np.all(np.isfinite(e))
+    assert np.all(np.diff(e) > 0)
+    # at most the posterior purchase rate times the horizon
+    assert np.all(e < (PUBLISHED.r + x) / (PUBLISHED.alpha + 52.0) * 52.0)

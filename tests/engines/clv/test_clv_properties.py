@@ -18,9 +18,11 @@ from accord.engines.clv.gammagamma import GammaGammaParams, conditional_expected
 from accord.engines.clv.sbg import SBGParams, retention_rate, survival
 
 positive = st.floats(min_value=0.05, max_value=20.0)
-# a = 1 is a removable singularity of eq. (10); keep a away from it.
+# a = 1 and (for x = 0) a + b = 1 are removable singularities of eqs. (7) and (10).
 dropout_a = st.one_of(st.floats(0.1, 0.95), st.floats(1.05, 8.0))
-bgnbd_params = st.builds(BGNBDParams, r=positive, alpha=positive, a=dropout_a, b=positive)
+bgnbd_params = st.builds(BGNBDParams, r=positive, alpha=positive, a=dropout_a, b=positive).filter(
+    lambda p: abs(p.a + p.b - 1) > 1e-3
+)
 
 
 @st.composite

@@ -303,6 +303,21 @@ def probability_alive(
     return np.asarray(expit(-_log_odds_dead(params, x, t_x, big_t)), dtype=np.float64)
 
 
+def _tail(params: BGNBDParams, x: FloatArray, z: FloatArray) -> FloatArray:
+    """``(1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)`` through Euler's transformation.
+
+    ``2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z)`` (Abramowitz & Stegun 15.3.3)
+    turns it into ``(1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)``: the first two
+    parameters no longer grow with ``x``, so the series converges fast and nothing
+    overflows for heavy buyers (the direct form loses all precision near x = 1000).
+    """
+    r, a, b = params.r, params.a, params.b
+    return np.asarray(
+        np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z),
+        dtype=np.float64,
+    )
+
+
 def conditional_expected_purchases(
     params: BGNBDParams,
     t: float | npt.ArrayLike,
@@ -324,8 +339,8 @@ def conditional_expected_purchases(
     """
     x, t_x, big_t, horizon = _as_arrays(frequency, recency, T, t)
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    ratio = (r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + horizon))
-    tail = np.exp(ratio) * hyp2f1(r + x, b + x, a + b + x - 1, horizon / (alpha + big_t + horizon))
+    z = horizon / (alpha + big_t + horizon)
+    tail = _tail(params, x, z)
     numerator = (a + b + x - 1) / (a - 1) * (1 - tail)
     result = numerator * expit(-_log_odds_dead(params, x, t_x, big_t))
     return np.asarray(result, dtype=np.float64)
@@ -344,5 +359,5 @@ def expected_purchases(params: BGNBDParams, t: float | npt.ArrayLike) -> FloatAr
     """
     horizon = np.atleast_1d(np.asarray(t, dtype=np.float64))
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    tail = (alpha / (alpha + horizon)) ** r * hyp2f1(r, b, a + b - 1, horizon / (alpha + horizon))
+    tail = _tail(params, np.zeros_like(horizon), horizon / (alpha + horizon))
     return np.asarray((a + b - 1) / (a - 1) * (1 - tail), dtype=np.float64)
