@@ -89,7 +89,7 @@ def _typed_sql(plan: TargetPlan, orders: dict[str, Order]) -> str:
     """
     texts = [
         "_ord",
-        *(["_melt_header"] if plan.melted else []),
+        *(["_melt_key", "_melt_header"] if plan.melted else []),
         f"{plan.system} AS source_system",
         f"{plan.source_id} AS source_id",
     ]
