@@ -338,7 +338,7 @@ def conditional_expected_purchases(
     array([1.226])
     """
     x, t_x, big_t, horizon = _as_arrays(frequency, recency, T, t)
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    alpha, a, b = params.alpha, params.a, params.b
     z = horizon / (alpha + big_t + horizon)
     tail = _tail(params, x, z)
     numerator = (a + b + x - 1) / (a - 1) * (1 - tail)
@@ -358,6 +358,6 @@ def expected_purchases(params: BGNBDParams, t: float | npt.ArrayLike) -> FloatAr
     array([0.534, 1.197])
     """
     horizon = np.atleast_1d(np.asarray(t, dtype=np.float64))
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    alpha, a, b = params.alpha, params.a, params.b
     tail = _tail(params, np.zeros_like(horizon), horizon / (alpha + horizon))
     return np.asarray((a + b - 1) / (a - 1) * (1 - tail), dtype=np.float64)
