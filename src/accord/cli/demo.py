@@ -151,7 +151,12 @@ def demo(
     accounts: Annotated[int, typer.Option(help="Companies to simulate.", min=10)] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed of the simulated company.")] = 42,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Do not start the web app at the end.")
+        bool,
+        typer.Option(
+            "--no-serve",
+            help="Do not start the web app at the end. (This version has no web app yet; "
+            "later versions serve the demo workspace by default.)",
+        ),
     ] = False,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Delete the demo workspace first and start over.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from accord.cli._errors import note_interrupt
-from accord.cli._options import OutputFormat
+from accord.cli._options import Format, OutputFormat
 from accord.cli._progress import TaskBar, progress_bars
 from accord.cli._render import emit_rows, err
 
@@ -40,6 +40,7 @@ def simulate(
     accounts: Annotated[int, typer.Option(help="Number of companies.", min=1)] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same company).")] = 42,
     months: Annotated[int, typer.Option(help="Months of history.", min=1)] = 24,
+    fmt: Format = OutputFormat.table,
 ) -> None:
     """Write a coherent synthetic company as export files, plus ground_truth.json.
 
@@ -49,5 +50,8 @@ def simulate(
     note_interrupt(ctx, f"interrupted; {out} may hold some files of an unfinished simulation")
     summary = run_simulation(out, accounts=accounts, seed=seed, months=months)
     rows = [{"file": f.path.name, "preset": f.preset, "rows": f.rows} for f in summary.files]
-    emit_rows(rows, columns=("file", "preset", "rows"), fmt=OutputFormat.table, title=str(out))
+    emit_rows(rows, columns=("file", "preset", "rows"), fmt=fmt, title=str(out))
     err().print(f"Ground truth: {summary.ground_truth_path}")
+    err().print(
+        f"Load them: accord load FILE --preset PRESET (in the order above; {out}/manifest.json)"
+    )
