@@ -22,7 +22,7 @@ residuals with the non-linear parameters re-optimised on every resample
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
@@ -48,9 +48,11 @@ from accord.engines.budget.result import (
 from accord.engines.budget.search import SearchSpace, grid_search, polish
 from accord.errors import InputError
 
-__all__ = ["FitSettings", "fit_mmm"]
+__all__ = ["FitSettings", "Progress", "fit_mmm"]
 
 FloatArray = NDArray[np.float64]
+Progress = Callable[[str, int, int], None]
+"""``progress(label, done, total)``: told after each step of a long fit."""
 WEEKS_PER_YEAR = 365.25 / 7.0
 
 
@@ -106,6 +108,7 @@ def fit_mmm(
     controls: NDArray[np.floating] | None = None,
     control_names: Sequence[str] = (),
     settings: FitSettings | None = None,
+    progress: Progress | None = None,
 ) -> MMMFit:
     """Fit adstock, saturation and coefficients per channel with a baseline.
 
@@ -126,6 +129,9 @@ def fit_mmm(
         ``k`` control names.
     settings
         :class:`FitSettings`; defaults when ``None``.
+    progress
+        Called as ``progress(label, done, total)`` after the search and after each bootstrap
+        resample.
 
     Returns
     -------
@@ -148,7 +154,7 @@ def fit_mmm(
     ('ok', 1.0)
     """
     with _single_threaded_blas():
-        return _fit(spend, target, channels, dates, controls, control_names, settings)
+        return _fit(spend, target, channels, dates, controls, control_names, settings, progress)
 
 
 def _single_threaded_blas() -> AbstractContextManager[object]:
@@ -175,8 +181,10 @@ def _fit(
     controls: NDArray[np.floating] | None,
     control_names: Sequence[str],
     settings: FitSettings | None,
+    progress: Progress | None,
 ) -> MMMFit:
     cfg = settings or FitSettings()
+    report = progress or _silent
     x = np.asarray(spend, dtype=np.float64)
     y = np.asarray(target, dtype=np.float64)
     names = tuple(channels)
@@ -214,8 +222,10 @@ def _fit(
         l_max=cfg.l_max,
         priors=cfg.priors,
     )
+    report("search", 0, 1)
     decay, lam = grid_search(profile, cfg.space, n_channels)
     decay, lam = polish(profile, cfg.space, decay, lam)
+    report("search", 1, 1)
     solution = profile.solve(decay, lam)
     beta = solution.beta * y_scale
     adstocked = np.column_stack([profile.adstocked(c, float(decay[c])) for c in range(n_channels)])
@@ -230,7 +240,9 @@ def _fit(
     if cfg.bootstrap > 0:
         block = cfg.block_length or default_block_length(n)
         intervals = list(
-            _bootstrap(profile, cfg, decay, lam, fitted / y_scale, residuals / y_scale, x, y_scale)
+            _bootstrap(
+                profile, cfg, decay, lam, fitted / y_scale, residuals / y_scale, x, y_scale, report
+            )
         )
         info = BootstrapInfo(
             method="moving-block bootstrap of residuals",
@@ -274,6 +286,10 @@ def _fit(
     )
 
 
+def _silent(label: str, done: int, total: int) -> None:
+    """The default progress callback: says nothing."""
+
+
 def _check_inputs(
     x: FloatArray,
     y: FloatArray,
@@ -307,6 +323,7 @@ def _bootstrap(
     residuals: FloatArray,
     spend: FloatArray,
     y_scale: float,
+    report: Progress,
 ) -> list[ChannelIntervals]:
     """Re-fit on ``fitted + resampled residual blocks``; percentile intervals per channel."""
     n, n_channels = spend.shape
@@ -319,13 +336,14 @@ def _bootstrap(
             profile.set_target(
                 fitted + residuals[moving_block_indices(n, block_length=block, rng=rng)]
             )
-            d, lm = polish(profile, cfg.space, decay, lam)
+            d, lm = polish(profile, cfg.space, decay, lam, tolerance=1e-7)
             beta = profile.solve(d, lm).beta * y_scale
             adstocked = np.column_stack(
                 [profile.adstocked(c, float(d[c])) for c in range(n_channels)]
             )
             f = channel_figures(adstocked, spend, beta=beta, lam=lm)
             draws[b] = [d, lm, beta, f.contribution, f.share, f.roi, f.marginal_roi]
+            report("bootstrap", b + 1, cfg.bootstrap)
     finally:
         profile.set_target(original)
     bounds = percentile_interval(draws.reshape(cfg.bootstrap, -1), cfg.level).reshape(2, 7, -1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.linalg import qr
+from scipy.linalg import qr, solve_triangular
 from scipy.optimize import nnls
 
 from accord.engines.budget.priors import Priors
@@ -89,9 +89,15 @@ class Profile:
         n = base.shape[0]
         penalty = np.where(penalised, ridge * np.einsum("ij,ij->j", base, base), 0.0)
         augmented = np.vstack([base, np.diag(np.sqrt(penalty))])
-        q, r = qr(augmented, mode="economic")
-        self._q_top: FloatArray = np.ascontiguousarray(q[:n])
-        self._r: FloatArray = r
+        # Pivoted QR finds the rank: a control that is all zeros over the data, or a copy of
+        # another column, is dropped (its coefficient reported as 0) instead of failing.
+        q, r, pivot = qr(augmented, mode="economic", pivoting=True)
+        size = np.abs(np.diag(r))
+        rank = int(np.sum(size > 1e-10 * size[0])) if size.size else 0
+        self._q_top: FloatArray = np.ascontiguousarray(q[:n, :rank])
+        self._r: FloatArray = r[:rank, :rank]
+        self._kept = pivot[:rank]
+        self._n_base = base.shape[1]
         self.set_target(y)
         self._adstock_cache: dict[tuple[int, float], FloatArray] = {}
 
@@ -114,12 +120,10 @@ class Profile:
 
     def media(self, decay: FloatArray, lam: FloatArray) -> FloatArray:
         """The ``(n, C)`` transformed media columns."""
-        return np.column_stack(
-            [
-                logistic_saturation(self.adstocked(c, float(decay[c])), lam=float(lam[c]))
-                for c in range(self.spend.shape[1])
-            ]
-        )
+        out = np.empty(self.spend.shape)
+        for c in range(self.spend.shape[1]):
+            np.tanh((0.5 * float(lam[c])) * self.adstocked(c, float(decay[c])), out=out[:, c])
+        return out  # logistic saturation = tanh(lam x / 2), see transforms
 
     def gram(self, media: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Partialled-out normal equations ``(G, h, U)`` for media columns ``M``.
@@ -128,7 +132,8 @@ class Profile:
         """
         u = self._q_top.T @ media
         g = media.T @ media - u.T @ u
-        g[np.diag_indices_from(g)] += self.ridge * np.einsum("ij,ij->j", media, media)
+        if self.ridge:
+            g[np.diag_indices_from(g)] += self.ridge * np.einsum("ij,ij->j", media, media)
         h = media.T @ self.y - u.T @ self._qy
         return g, h, u
 
@@ -140,7 +145,8 @@ class Profile:
         ``G`` (Lawson & Hanson 1974, *Solving Least Squares Problems*, ch. 23).
         """
         size = g.shape[0]
-        g = g + (1e-12 * float(np.trace(g)) / size + 1e-300) * np.eye(size)
+        g = g.copy()
+        g.flat[:: size + 1] += 1e-12 * float(np.trace(g)) / size + 1e-300
         beta = np.asarray(np.linalg.solve(g, h), dtype=np.float64)
         if np.any(beta < 0.0):
             lower = np.linalg.cholesky(g)
@@ -167,8 +173,9 @@ class Profile:
         media = self.media(decay, lam)
         g, h, u = self.gram(media)
         beta, objective = self.solve_beta(g, h)
-        # Baseline: R gamma = Q'(y - M beta) on the augmented system.
-        gamma = np.asarray(np.linalg.solve(self._r, self._qy - u @ beta), dtype=np.float64)
+        # Baseline: R gamma = Q'(y - M beta) on the augmented system (kept columns only).
+        gamma = np.zeros(self._n_base)
+        gamma[self._kept] = solve_triangular(self._r, self._qy - u @ beta)
         return Solution(objective=objective, beta=beta, gamma=gamma, media=media)
 
     def scan_channel(

@@ -92,7 +92,12 @@ def grid_search(
 
 
 def polish(
-    profile: Profile, space: SearchSpace, decay: FloatArray, lam: FloatArray
+    profile: Profile,
+    space: SearchSpace,
+    decay: FloatArray,
+    lam: FloatArray,
+    *,
+    tolerance: float = 1e-10,
 ) -> tuple[FloatArray, FloatArray]:
     """Refine ``(decay, lam)`` jointly with L-BFGS-B inside the search bounds.
 
@@ -104,6 +109,9 @@ def polish(
         Bounds.
     decay, lam
         Starting point.
+    tolerance
+        Stop when an iteration improves the objective (a log-likelihood) by less than this,
+        relative.
 
     Returns
     -------
@@ -122,7 +130,7 @@ def polish(
         start,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"eps": 1e-6, "maxiter": 200},
+        options={"eps": 1e-6, "maxiter": 200, "ftol": tolerance},
     )
     theta = found.x if found.fun <= objective(start) else start
     return np.asarray(theta[:n], dtype=np.float64), np.exp(theta[n:])
