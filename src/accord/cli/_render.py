@@ -23,7 +23,7 @@ from rich.table import Table
 
 from accord.cli._options import OutputFormat
 
-__all__ = ["emit_json", "emit_rows", "err", "mask_url", "out", "to_jsonable"]
+__all__ = ["emit_json", "emit_rows", "err", "mask_url", "out", "rich_table", "to_jsonable"]
 
 
 def out() -> Console:
@@ -98,28 +98,35 @@ def emit_rows(
         if not rows:
             err().print(empty)
             return
-        table = Table(
-            title=title,
-            title_justify="left",
-            header_style="bold",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            collapse_padding=True,
-        )
-        for c in columns:
-            values = [r.get(c) for r in rows if r.get(c) is not None]
-            numeric = bool(values) and all(
-                isinstance(v, int | float) and not isinstance(v, bool) for v in values
-            )
-            if numeric:
-                table.add_column(c, justify="right", no_wrap=True)
-            else:
-                table.add_column(c, overflow="fold")
-        for row in rows:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
-        out().print(table)
+        out().print(rich_table(rows, columns=columns, title=title))
     else:
         assert_never(fmt)
+
+
+def rich_table(
+    rows: Sequence[Mapping[str, Any]], *, columns: Sequence[str], title: str | None = None
+) -> Table:
+    """A compact Rich table of *rows*: numbers right-aligned and never wrapped."""
+    table = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for c in columns:
+        values = [r.get(c) for r in rows if r.get(c) is not None]
+        numeric = bool(values) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        )
+        if numeric:
+            table.add_column(c, justify="right", no_wrap=True)
+        else:
+            table.add_column(c, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    return table
 
 
 _PASSWORD = re.compile(r"(?P<head>://[^:/@]*:)(?P<password>[^@]*)@")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, assert_never
 
 import typer
 from rich.table import Table
 
 from accord.cli._options import Format, OutputFormat, WorkspaceDir
-from accord.cli._render import emit_json, err, mask_url, out
+from accord.cli._render import emit_json, err, mask_url, out, rich_table
 from accord.data import catalog
 from accord.data.state import StateStore
 from accord.data.state.migrate import head_revision
@@ -18,19 +20,8 @@ from accord.errors import InputError
 
 __all__ = ["collect_status", "status"]
 
-LOAD_COLUMNS = (
-    "load_id",
-    "started_at",
-    "status",
-    "actor",
-    "mapping",
-    "path",
-    "rows_read",
-    "inserted",
-    "updated",
-    "unchanged",
-    "quarantined",
-)
+LOAD_COLUMNS = ("when", "file", "status", "read", "inserted", "updated", "quarantined")
+"""Recent loads as a person reads them in a terminal; JSON has every field."""
 
 
 def collect_status(ws: Workspace, *, loads: int = 10) -> dict[str, Any]:
@@ -103,19 +94,25 @@ def status(
         f"({_version_note(st['revision'], st['head_revision'])})",
     )
     console.print(about, markup=False)
-    tables = Table(title="Tables", title_justify="left", header_style="bold")
-    tables.add_column("table")
-    tables.add_column("rows", justify="right")
-    for row in data["tables"]:
-        tables.add_row(row["table"], f"{row['rows']:,}")
-    console.print(tables)
+    console.print(rich_table(data["tables"], columns=("table", "rows"), title="Tables"))
     if not data["recent_loads"]:
         err().print("No loads yet: `accord load FILE --preset NAME`.")
         return
-    recent = Table(title="Recent loads", title_justify="left", header_style="bold")
-    columns = [c for c in LOAD_COLUMNS if c in data["recent_loads"][0]]
-    for c in columns:
-        recent.add_column(c, overflow="fold")
-    for load in data["recent_loads"]:
-        recent.add_row(*("" if load[c] is None else str(load[c]) for c in columns))
-    console.print(recent)
+    loads = [
+        {
+            "when": _minute(load["started_at"]),
+            "file": Path(load["path"]).name,
+            "status": load["status"],
+            "read": load["rows_read"],
+            "inserted": load["inserted"],
+            "updated": load["updated"],
+            "quarantined": load["quarantined"],
+        }
+        for load in data["recent_loads"]
+    ]
+    console.print(rich_table(loads, columns=LOAD_COLUMNS, title="Recent loads"))
+    err().print("`accord status --format json` shows every field (load ids, actors, hashes).")
+
+
+def _minute(value: Any) -> str:
+    return value.strftime("%m-%d %H:%M") if isinstance(value, datetime) else str(value)
