@@ -91,3 +91,9 @@ def test_byte_splitter_agrees_with_arrow_split(paths: list[str | None], sep: str
     assert fast.channels == slow.channels
     assert fast.touches.tolist() == slow.touches.tolist()
     assert fast.row_lengths.tolist() == slow.row_lengths.tolist()
+    # chunk by chunk (as a CSV reader hands them over) gives the same touches
+    cut = len(paths) // 2
+    chunked = split_paths(pa.chunked_array([raw[:cut], raw[cut:]]), sep=sep)
+    assert chunked.channels == fast.channels
+    assert chunked.touches.tolist() == fast.touches.tolist()
+    assert chunked.row_lengths.tolist() == fast.row_lengths.tolist()

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from accord.engines.attribution import (
     AttributionResult,
     PathCounts,
+    compare,
     markov,
     rules,
     shapley,
@@ -151,3 +152,32 @@ def test_results_are_frozen() -> None:
         r.model = "other"  # type: ignore[misc]
     assert isinstance(r.conversions, tuple)
     assert np.isclose(r.share("a"), 1.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows_strategy)
+def test_rules_agree_with_and_without_position_counts(rows: list[Row]) -> None:
+    """The channel x position x length shortcut equals per-touch weights."""
+    fast_paths, slow_paths = build(rows), build(rows)
+    slow_paths._memo["positions"] = None  # as if the counts were too large to keep
+    for rule in (rules.first_touch, rules.last_touch, rules.linear, rules.u_shaped):
+        fast, slow = rule(fast_paths), rule(slow_paths)
+        assert fast.conversions == pytest.approx(slow.conversions, rel=1e-12, abs=1e-12)
+        assert fast.value == pytest.approx(slow.value, rel=1e-12, abs=1e-12)
+    fast, slow = (
+        rules.time_decay(fast_paths, half_life=1.5),
+        rules.time_decay(slow_paths, half_life=1.5),
+    )
+    assert fast.conversions == pytest.approx(slow.conversions, rel=1e-12, abs=1e-12)
+
+
+def test_compare_runs_models_side_by_side() -> None:
+    pc = PathCounts.from_sequences([["a", "b"], ["b"]], conversions=[1, 1], nulls=[0, 2])
+    cmp = compare(pc, models=("first_touch", "markov", "w_shaped"))
+    assert [r.model for r in cmp.results] == ["first_touch", "markov", "w_shaped"]
+    assert cmp.result("w_shaped").reason == "no_milestones"
+    records = cmp.records()
+    assert len(records) == 2 * 3
+    assert {"channel": "a", "model": "first_touch", "conversions": 1.0, "value": None} in records
+    with pytest.raises(KeyError):
+        cmp.result("shapley")

@@ -56,16 +56,20 @@ class Tokens:
     kept: npt.NDArray[np.bool_] | None = None
 
 
-def split_paths(raw: pa.Array, *, sep: str) -> Tokens:
+def split_paths(raw: pa.Array | pa.ChunkedArray, *, sep: str) -> Tokens:
     """Split a string (or list-of-strings) column into channel codes.
 
     Parameters
     ----------
     raw
-        One path per row: a string column split on ``sep``, or a list of strings.
+        One path per row: a string column split on ``sep``, or a list of strings. A
+        chunked column is split chunk by chunk (no copy of the whole column).
     sep
         The separator of string paths.
     """
+    if isinstance(raw, pa.ChunkedArray):
+        parts = [split_paths(chunk, sep=sep) for chunk in raw.chunks]
+        return _concat(parts) if parts else split_paths(pa.array([], raw.type), sep=sep)
     if pa.types.is_list(raw.type) or pa.types.is_large_list(raw.type):
         return _split_lists(raw)
     if not (pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type)):
@@ -77,29 +81,48 @@ def split_paths(raw: pa.Array, *, sep: str) -> Tokens:
     return _split_bytes(raw, sep)
 
 
+def _concat(parts: list[Tokens]) -> Tokens:
+    """Join the tokens of consecutive chunks, unifying their channel codes."""
+    names: dict[str, int] = {}
+    touches = []
+    for part in parts:
+        remap = np.array([names.setdefault(ch, len(names)) for ch in part.channels], np.int64)
+        touches.append(remap[part.touches] if len(remap) else part.touches)
+    kept = [p.kept for p in parts if p.kept is not None]
+    return Tokens(
+        channels=tuple(names),
+        touches=np.concatenate(touches),
+        row_lengths=np.concatenate([p.row_lengths for p in parts]),
+        kept=np.concatenate(kept) if len(kept) == len(parts) else None,
+    )
+
+
 def _split_bytes(raw: pa.Array, sep: str) -> Tokens:
-    strings = raw.cast(pa.large_string())
-    if strings.null_count:
-        strings = pc.fill_null(strings, "")
+    strings = pc.fill_null(raw, "") if raw.null_count else raw
     n = len(strings)
+    wide = pa.types.is_large_string(strings.type)
+    index = np.int64 if wide else np.int32
     _, offset_buf, data_buf = strings.buffers()
-    offsets = np.frombuffer(offset_buf, dtype=np.int64, count=n + 1, offset=strings.offset * 8)
+    offsets = np.frombuffer(
+        offset_buf, dtype=index, count=n + 1, offset=strings.offset * np.dtype(index).itemsize
+    )
     lo, hi = int(offsets[0]), int(offsets[-1])
     if data_buf is None or hi == lo:
         return Tokens((), np.zeros(0, np.int64), np.zeros(n, np.int64))
     data = np.frombuffer(data_buf, dtype=np.uint8, count=hi - lo, offset=lo)
-    after_sep = np.flatnonzero(data == sep.encode()[0]) + (lo + 1)
+    after_sep = (np.flatnonzero(data == sep.encode()[0]) + (lo + 1)).astype(index)
     starts = offsets[:-1]
-    # merge path starts and element starts after separators (both sorted)
+    # merge row starts and element starts after separators (both sorted)
     total = n + len(after_sep)
     slot = np.arange(n) + np.searchsorted(after_sep, starts, side="left")  # of each row start
     is_start = np.zeros(total, dtype=bool)
     is_start[slot] = True
-    bounds = np.empty(total + 1, dtype=np.int64)
+    bounds = np.empty(total + 1, dtype=index)
     bounds[:-1][is_start] = starts
     bounds[:-1][~is_start] = after_sep
     bounds[-1] = hi
-    elements = pa.LargeStringArray.from_buffers(total, pa.py_buffer(bounds), data_buf)
+    array_type = pa.LargeStringArray if wide else pa.StringArray
+    elements = array_type.from_buffers(total, pa.py_buffer(bounds), data_buf)
     encoded = pc.dictionary_encode(elements)
     names: list[str] = []
     remap = np.empty(len(encoded.dictionary), dtype=np.int64)

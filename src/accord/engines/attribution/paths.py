@@ -308,7 +308,7 @@ class PathCounts:
                     f"Column {col!r} is not in the path table.",
                     hint=f"Columns are: {', '.join(table.column_names)}.",
                 )
-        tokens = split_paths(table[path_col].combine_chunks(), sep=sep)
+        tokens = split_paths(table[path_col], sep=sep)
         row_len = tokens.row_lengths
 
         def col_values(col: str | None) -> FloatArray | None:
