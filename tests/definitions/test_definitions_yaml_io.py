@@ -159,7 +159,7 @@ def definitions(draw: st.DrawFn) -> Definition:
     return parse_definition(data)
 
 
-PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------- properties
 

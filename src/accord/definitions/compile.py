@@ -37,17 +37,17 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-import ibis
 import ibis.expr.types as ir
 
 from accord.data.schema import TABLES
-from accord.definitions.expression import BinOp, Op, Ref, evaluate, fold, references
+from accord.definitions.composite import combine
+from accord.definitions.constants import constant_table, constant_value
+from accord.definitions.expression import BinOp, Ref, references
 from accord.definitions.graph import available_dimensions, effective_grain, uses
 from accord.definitions.measures import (
     GRAINS,
@@ -63,15 +63,11 @@ from accord.definitions.measures import (
     TimeToEvent,
 )
 from accord.definitions.metric import Engine, MetricDefinition
-from accord.definitions.periods import periods
 from accord.definitions.relation import Joined, period, predicate, time_range, value_column
 from accord.definitions.time_to_event import time_to_event_relation
 from accord.errors import InputError, NotFound
 
 __all__ = ["CompiledMetric", "NotCompilable", "compile_metric"]
-
-_MONTHS_PER: Mapping[Grain, int] = {"month": 1, "quarter": 3, "year": 12}
-_DAYS_PER_MONTH = 365.2425 / 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +200,10 @@ def compile_metric(
         raise InputError(f"empty date range: {start} to {end}", hint="--to must be after --from")
     query = _Query(metrics, tables, grain, tuple(by), start, end)
     part = _compile(name, query)
-    expr = _constant_table(part, query) if isinstance(part, float) else part
+    if isinstance(part, float):
+        expr = constant_table(part, grain=grain, start=start, end=end)
+    else:
+        expr = part
     keys = query.keys
     expr = expr.select(*keys, "value")
     if keys:
@@ -227,7 +226,7 @@ def _compile(name: str, q: _Query) -> ir.Table | float:
         case Ratio() | Derived():
             return _composite(m, q)
         case Constant():
-            return _constant_value(m, q)
+            return constant_value(m, grain=q.grain, start=q.start, end=q.end)
         case None:
             raise AssertionError("engine metrics are handled before compiling")
 
@@ -280,85 +279,11 @@ def _group(
     return rel.aggregate(value=value)
 
 
-def _is_additive(metric: MetricDefinition) -> bool:
-    """Counts and sums: a missing row means 0."""
-    return isinstance(metric.body.measure, Count | CountDistinct | Sum)
-
-
 def _composite(m: Ratio | Derived, q: _Query) -> ir.Table | float:
-    """Evaluate inputs per key, pivot them side by side, and fold the expression."""
+    """Compile the inputs, then combine them (:func:`~.composite.combine`)."""
     tree = BinOp("/", Ref(m.numerator), Ref(m.denominator)) if isinstance(m, Ratio) else m.tree
     parts = {n: _compile(n, q) for n in sorted(references(tree))}
-    constants = {n: p for n, p in parts.items() if isinstance(p, float)}
-    tables = {n: p for n, p in parts.items() if not isinstance(p, float)}
-    if not tables:
-        result = evaluate(tree, constants)
-        return math.nan if result is None else result
-    keys = q.keys
-    # Stack the inputs and pivot with one filtered aggregate per input: GROUP BY treats
-    # null keys as equal on every backend (a FULL JOIN on IS NOT DISTINCT FROM does not
-    # run on PostgreSQL).
-    stacked = ibis.union(
-        *(
-            t.select(*keys, __input=ibis.literal(n), __value=t["value"].cast("float64"))
-            for n, t in tables.items()
-        )
-    )
-    pivots = {f"__m_{n}": stacked["__value"].max(where=stacked["__input"] == n) for n in tables}
-    wide = stacked.group_by(*keys).aggregate(**pivots) if keys else stacked.aggregate(**pivots)
-
-    def ref(name: str) -> ir.NumericValue:
-        if name in constants:
-            return ibis.literal(constants[name], type="float64")
-        column: ir.NumericValue = wide[f"__m_{name}"]
-        return column.fill_null(0) if _is_additive(q.metrics[name]) else column
-
-    def binop(op: Op, a: ir.NumericValue, b: ir.NumericValue) -> ir.NumericValue:
-        match op:
-            case "+":
-                return a + b
-            case "-":
-                return a - b
-            case "*":
-                return a * b
-            case "/":
-                return a / b.nullif(0)
-
-    value = fold(
-        tree,
-        num=lambda v: ibis.literal(v, type="float64"),
-        ref=ref,
-        neg=lambda v: -v,
-        binop=binop,
-    )
-    return wide.select(*keys, value=value)
-
-
-def _constant_value(m: Constant, q: _Query) -> float:
-    """The constant's total over one period of the query (or over the whole range)."""
-    if m.per is None:
-        return m.value
-    if q.grain is not None:
-        return m.value * _MONTHS_PER[q.grain]
-    if q.start is None or q.end is None:
-        raise InputError(
-            "a monthly constant over an open date range has no total",
-            hint="give both --from and --to, or a --grain",
-        )
-    return m.value * (q.end - q.start).days / _DAYS_PER_MONTH
-
-
-def _constant_table(value: float, q: _Query) -> ir.Table:
-    """A constant on its own: one row per period of the range, or one row."""
-    result = None if math.isnan(value) else value
-    if q.grain is None:
-        return ibis.memtable({"value": [result]}, schema={"value": "float64"})
-    if q.start is None or q.end is None:
-        raise InputError(
-            "a constant by period needs a date range", hint="give both --from and --to"
-        )
-    starts = periods(q.grain, q.start, q.end)
-    return ibis.memtable(
-        {"period": starts, "value": [result] * len(starts)},
-        schema={"period": "date", "value": "float64"},
-    )
+    additive = {
+        n for n in parts if isinstance(q.metrics[n].body.measure, Count | CountDistinct | Sum)
+    }
+    return combine(tree, parts, keys=q.keys, additive=additive)

@@ -12,7 +12,7 @@ Examples
 >>> from accord.definitions.semantic import canonical_tables
 >>> from accord.definitions.starter import starter_catalog
 >>> c = compile_metric("mqls", metrics=starter_catalog().metrics(), tables=canonical_tables())
->>> "COUNT(DISTINCT `t1`.`contact_id`)" in to_sql(c, "pyspark")
+>>> "FROM `lifecycle_events`" in to_sql(c, "pyspark")
 True
 """
 

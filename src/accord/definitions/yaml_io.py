@@ -33,7 +33,6 @@ body:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,11 +42,10 @@ from pydantic import ValidationError
 
 from accord.definitions.catalog import Catalog, Entry, SourceMap, YamlPath
 from accord.definitions.issues import Issue
+from accord.definitions.spec_issues import spec_issues
 from accord.definitions.specs import Definition, parse_definition
 
 __all__ = ["FolderLoad", "Loaded", "dump", "load_file", "load_folder", "load_text", "to_data"]
-
-_DOCS = "see docs/definitions.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,68 +110,6 @@ class _Builder:
         value = self.loader.construct_object(node, deep=True)
         self.scalars[path] = value
         return value
-
-
-def _yaml_path(data: Any, loc: tuple[int | str, ...]) -> YamlPath:
-    """Map a pydantic error location to a path in the YAML data (skipping union tags)."""
-    path: list[str | int] = []
-    cur = data
-    for part in loc:
-        in_dict = isinstance(cur, dict) and part in cur
-        in_list = isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
-        if in_dict or in_list:
-            cur = cur[part]
-            path.append(part)
-    return tuple(path)
-
-
-def _fix(error: Mapping[str, Any], field: str) -> str:
-    ctx = error.get("ctx") or {}
-    match error["type"]:
-        case "missing":
-            return f"add `{field}`"
-        case "extra_forbidden":
-            return (
-                f"remove `{field}` or correct its spelling (docs/definitions.md lists the fields)"
-            )
-        case "literal_error":
-            return f"use {ctx.get('expected', 'an allowed value')}"
-        case "union_tag_invalid":
-            return f"use one of {ctx.get('expected_tags', 'the allowed values')}"
-        case "union_tag_not_found":
-            return f"add `{ctx.get('discriminator', 'the type field')}`"
-        case "string_pattern_mismatch":
-            return "use lower_snake_case (letters, digits, underscores; a letter first)"
-        case _:
-            return _DOCS
-
-
-def _spec_issues(
-    exc: ValidationError, data: Any, file: str | None, lines: SourceMap
-) -> list[Issue]:
-    issues: dict[tuple[int | None, str], Issue] = {}
-    name = data.get("name") if isinstance(data, dict) else None
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        path = _yaml_path(data, loc)
-        field = str(loc[-1]) if loc else "?"
-        shown = ".".join(str(p) for p in path)
-        if error["type"] == "missing":
-            shown = f"{shown}.{field}" if shown else field
-        message = f"{shown or 'definition'}: {error['msg']}"
-        line = lines.line(path)
-        issues.setdefault(
-            (line, message),
-            Issue(
-                code="invalid-spec",
-                message=message,
-                fix=_fix(error, field),
-                file=file,
-                line=line,
-                definition=name if isinstance(name, str) else None,
-            ),
-        )
-    return list(issues.values())
 
 
 def load_text(text: str, *, file: str | None = None) -> Loaded:
@@ -248,7 +184,7 @@ def load_text(text: str, *, file: str | None = None) -> Loaded:
     try:
         definition = parse_definition(data)
     except ValidationError as e:
-        return Loaded(None, tuple(_spec_issues(e, data, file, source)))
+        return Loaded(None, tuple(spec_issues(e, data, file, source)))
     return Loaded(Entry(definition, source), ())
 
 
