@@ -53,7 +53,8 @@ def test_samples_load_without_quarantine(loaded: Warehouse) -> None:
     ).fetchall()
     assert len(rows) == len(FILES)
     for mapping, read, inserted, quarantined, status in rows:
-        assert status == "loaded" and quarantined == 0 and 15 <= read <= 60, mapping
+        assert (status, quarantined) == ("loaded", 0), mapping
+        assert 15 <= read <= 60, mapping
         assert inserted >= read - 2, mapping  # google ads: two "Total:" rows skipped
 
 
@@ -63,14 +64,16 @@ def test_hubspot_deals_open_stages_are_neither_won_nor_lost(loaded: Warehouse) -
         "bool_and(is_closed) FROM opportunities WHERE source_system = 'hubspot' GROUP BY 1"
     ).fetchall()
     by_stage = {r[0]: r[1:] for r in counts}
-    assert by_stage["closedwon"][1] is True and by_stage["closedwon"][3] is True
+    assert by_stage["closedwon"][1] is True
+    assert by_stage["closedwon"][3] is True
     assert by_stage["closedlost"][2] is True
     assert by_stage["appointmentscheduled"][0] is True  # open: won unknown
 
 
 def test_salesforce_probability_is_a_fraction(loaded: Warehouse) -> None:
-    assert _one(loaded, "SELECT max(probability) FROM opportunities WHERE source_system = "
-                "'salesforce'") == pytest.approx(1.0)  # fmt: skip
+    assert _one(
+        loaded, "SELECT max(probability) FROM opportunities WHERE source_system = 'salesforce'"
+    ) == pytest.approx(1.0)
 
 
 def test_google_ads_utf16_report_with_totals(loaded: Warehouse) -> None:
@@ -78,24 +81,31 @@ def test_google_ads_utf16_report_with_totals(loaded: Warehouse) -> None:
     assert _one(loaded, "SELECT min(date) FROM spend WHERE source_system = 'google_ads'") == (
         dt.date(2024, 2, 1)
     )
-    skipped = _one(loaded, "SELECT skipped FROM _accord_loads WHERE mapping = "
-                   "'google-ads-campaigns'")  # fmt: skip
+    skipped = _one(
+        loaded, "SELECT skipped FROM _accord_loads WHERE mapping = 'google-ads-campaigns'"
+    )
     assert skipped == 2
 
 
 def test_meta_currency_comes_from_the_spend_header(loaded: Warehouse) -> None:
-    assert _one(loaded, "SELECT list(DISTINCT currency) FROM spend WHERE source_system = "
-                "'meta_ads'") == ["EUR"]  # fmt: skip
+    assert _one(
+        loaded, "SELECT list(DISTINCT currency) FROM spend WHERE source_system = 'meta_ads'"
+    ) == ["EUR"]
 
 
 def test_salesforce_leads_cp1252_and_us_times(loaded: Warehouse) -> None:
     names = _one(loaded, "SELECT list(last_name) FROM contacts WHERE source_system = 'salesforce'")
-    assert isinstance(names, list) and "Müller" in names
+    assert isinstance(names, list)
+    assert "Müller" in names
     # first lead: created 1/8/2024 at 2:.. PM New York time -> stored in UTC
     created = _one(loaded, "SELECT created_at FROM contacts WHERE source_id = '00Q5e0000000000AB'")
-    assert isinstance(created, dt.datetime) and created.date() == dt.date(2024, 1, 8)
-    stages = _one(loaded, "SELECT list(DISTINCT stage ORDER BY stage) FROM lifecycle_events "
-                  "WHERE source_system = 'salesforce'")  # fmt: skip
+    assert isinstance(created, dt.datetime)
+    assert created.date() == dt.date(2024, 1, 8)
+    stages = _one(
+        loaded,
+        "SELECT list(DISTINCT stage ORDER BY stage) FROM lifecycle_events "
+        "WHERE source_system = 'salesforce'",
+    )
     assert stages == ["lead", "sql"]
 
 
@@ -113,9 +123,14 @@ def test_zendesk_multiline_descriptions_and_dash_placeholders(loaded: Warehouse)
 def test_hubspot_contacts_lifecycle_melt(loaded: Warehouse) -> None:
     contacts = _one(loaded, "SELECT count(*) FROM contacts WHERE source_system = 'hubspot'")
     events = _one(loaded, "SELECT count(*) FROM lifecycle_events WHERE source_system = 'hubspot'")
-    assert contacts == 30 and isinstance(events, int) and events >= contacts
-    orphans = _one(loaded, "SELECT count(*) FROM lifecycle_events e ANTI JOIN contacts c "
-                   "ON c.source_system = e.source_system AND c.contact_id = e.contact_id")  # fmt: skip
+    assert contacts == 30
+    assert isinstance(events, int)
+    assert events >= contacts
+    orphans = _one(
+        loaded,
+        "SELECT count(*) FROM lifecycle_events e ANTI JOIN contacts c "
+        "ON c.source_system = e.source_system AND c.contact_id = e.contact_id",
+    )
     assert orphans == 0
     emails = _one(loaded, "SELECT count(*) FROM contacts WHERE email <> trim(email)")
     assert emails == 0

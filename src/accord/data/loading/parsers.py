@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, assert_never
 
-from accord.data.schema import Column
+from accord.data.schema import CURRENCIES, Column
 from accord.data.sources.literals import BOOLEAN_FALSE, BOOLEAN_TRUE
 
 __all__ = ["DateOrder", "Parsed", "clean_text", "literal", "parse_column"]
@@ -67,9 +67,10 @@ def clean_text(expr: str) -> str:
 
 def _number(t: str) -> str:
     """DOUBLE from number text, ``NULL`` when it is not one."""
+    codes = "|".join(CURRENCIES)
     s = (
-        f"regexp_replace(regexp_replace({t}, '^\\((.*)\\)$', '-\\1'), "
-        f"'[\\s\\x{{00a0}}''$€£¥₹]|^[A-Za-z]{{3}}|[A-Za-z]{{3}}$', '', 'g')"
+        f"regexp_replace(regexp_replace({t}, '(?i)\\b({codes})\\b|[\\s\\x{{00a0}}''$€£¥₹]', "
+        f"'', 'g'), '^\\((.*)\\)$', '-\\1')"
     )
     b = f"rtrim({s}, '%')"
     scale = f"(CASE WHEN ends_with({s}, '%') THEN 0.01 ELSE 1 END)"
