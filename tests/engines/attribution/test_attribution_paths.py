@@ -77,7 +77,7 @@ def test_offsets_must_cover_touches() -> None:
         )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.lists(st.one_of(st.none(), st.text(alphabet=" >ab\u00e9\u4e2d|", max_size=12)), max_size=8),
     st.sampled_from([">", "|", "\u00e9"]),

@@ -58,7 +58,7 @@ def by_name(r: AttributionResult) -> dict[str, tuple[float, float]]:
     return {ch: (r.credit(ch), r.credit_value(ch)) for ch in r.channels}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(rows_strategy)
 def test_credit_sums_to_the_conversions_and_value(rows: list[Row]) -> None:
     pc = build(rows)
@@ -69,7 +69,7 @@ def test_credit_sums_to_the_conversions_and_value(rows: list[Row]) -> None:
         assert sum(r.value) == pytest.approx(pc.total_value, rel=1e-9, abs=1e-9), r.model
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(rows_strategy)
 def test_a_channel_never_seen_gets_nothing(rows: list[Row]) -> None:
     pc = build(rows)
@@ -87,7 +87,7 @@ def test_a_channel_never_seen_gets_nothing(rows: list[Row]) -> None:
         assert r.credit_value("zz") == 0.0, r.model
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(rows_strategy)
 def test_a_channel_only_on_journeys_that_never_convert_gets_nothing(rows: list[Row]) -> None:
     pc = build([*rows, (["zz"], 0, 3, 0.0), (["zz", "zz"], 0, 1, 0.0)])
@@ -96,7 +96,7 @@ def test_a_channel_only_on_journeys_that_never_convert_gets_nothing(rows: list[R
         assert r.credit("zz") == 0.0, r.model
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(rows_strategy, st.data())
 def test_splitting_or_merging_identical_paths_changes_nothing(
     rows: list[Row], data: st.DataObject
@@ -115,7 +115,7 @@ def test_splitting_or_merging_identical_paths_changes_nothing(
             assert got[ch] == pytest.approx(want[ch], rel=1e-9, abs=1e-9), (a.model, ch)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(rows_strategy, st.permutations(["v", "w", "x", "y", "z"]))
 def test_relabelling_channels_permutes_the_result(rows: list[Row], names: list[str]) -> None:
     rename = dict(zip(["a", "b", "c", "d", "e"], names, strict=True))
