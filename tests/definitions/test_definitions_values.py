@@ -265,3 +265,15 @@ def test_blended_cac_and_nps_match_pandas(workspace: Any, frames: dict[str, pd.D
     nps = fb[(fb["channel"] == "nps") & fb["rating"].notna()]
     score = 100 * ((nps["rating"] >= 9).mean() - (nps["rating"] <= 6).mean())
     assert _run("nps", workspace) == [{"value": pytest.approx(score)}]
+
+
+def test_rows_without_a_time_belong_to_no_period(workspace: Any) -> None:
+    measure = {"agg": "sum", "table": "opportunities", "column": "amount", "time": "closed_at"}
+    closed_amount = parse_definition({"kind": "metric", "name": "closed_amount",
+        "owners": ["sales"], "body": {"measure": measure, "direction": "higher",
+        "unit": "currency"}})  # fmt: skip
+    metrics = {"closed_amount": closed_amount}
+    # O4 is open (no close date): in no month, so not in the total either.
+    assert _run("closed_amount", workspace, metrics) == [{"value": 120000.0}]
+    by_month = _run("closed_amount", workspace, metrics, grain="month")
+    assert [(r["period"], r["value"]) for r in by_month] == [(FEB, 100000.0), (MAR, 20000.0)]

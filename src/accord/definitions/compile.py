@@ -9,6 +9,8 @@ asked for, then the dimensions) and ``value``. Nothing runs until the caller exe
 Semantics
 ---------
 - A period is ``[start, end)`` of the measure's time column; ``start``/``end`` bound it.
+  Rows whose time is null (e.g. the close date of an open deal) belong to no period and
+  are left out, also from totals.
 - Counts and sums of no rows are 0; averages and percentiles of no rows are null.
 - ``count_distinct`` of an id (a table's id column or a reference such as ``contact_id``)
   counts distinct ``(source_system, id)`` pairs: ids are only unique inside one source
@@ -248,7 +250,7 @@ def _table_measure(
     rel = joined.rel
     time = m.time or _default_time(m.table)
     preds = [predicate(rel[joined.name(f.column)], f) for f in m.filters]
-    preds += time_range(rel[time], q.start, q.end)
+    preds += [rel[time].notnull(), *time_range(rel[time], q.start, q.end)]
     if preds:
         rel = rel.filter(*preds)
     value: ir.Scalar

@@ -37,7 +37,7 @@ def _events(
         raise InputError(f"table {events.table!r} has no time column", hint="declare `time:`")
     rel = joined.rel
     preds = [predicate(rel[joined.name(f.column)], f) for f in events.filters]
-    preds += time_range(rel[time], start, end)
+    preds += [rel[time].notnull(), *time_range(rel[time], start, end)]
     return (rel.filter(*preds) if preds else rel), joined, time
 
 

@@ -72,6 +72,7 @@ FROM (
           FROM "t8" AS "t9"
           WHERE
             "t9"."stage" IN ('sal', 'rejected')
+            AND "t9"."ts" IS NOT NULL
             AND "t9"."ts" >= MAKE_TIMESTAMP(2025, 1, 1, 0, 0, 0.0)
             AND "t9"."ts" < MAKE_TIMESTAMP(2025, 4, 1, 0, 0, 0.0)
         ) AS "t10"
@@ -103,6 +104,7 @@ FROM (
           FROM "t8" AS "t9"
           WHERE
             "t9"."stage" = 'sal'
+            AND "t9"."ts" IS NOT NULL
             AND "t9"."ts" >= MAKE_TIMESTAMP(2025, 1, 1, 0, 0, 0.0)
             AND "t9"."ts" < MAKE_TIMESTAMP(2025, 4, 1, 0, 0, 0.0)
         ) AS "t11"

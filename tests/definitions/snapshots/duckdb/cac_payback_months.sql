@@ -1,8 +1,8 @@
-WITH "t10" AS (
+WITH "t11" AS (
   SELECT
-    "t8"."period",
+    "t7"."period",
     'new_customers' AS "__input",
-    CAST("t8"."value" AS DOUBLE) AS "__value"
+    CAST("t7"."value" AS DOUBLE) AS "__value"
   FROM (
     SELECT
       CAST(DATE_TRUNC('MONTH', "t3"."closed_at") AS DATE) AS "period",
@@ -12,33 +12,33 @@ WITH "t10" AS (
         *
       FROM "opportunities" AS "t0"
       WHERE
-        "t0"."won" = TRUE
+        "t0"."won" = TRUE AND "t0"."closed_at" IS NOT NULL
     ) AS "t3"
     GROUP BY
       1
-  ) AS "t8"
+  ) AS "t7"
 )
 SELECT
-  "t17"."period",
-  "t17"."__m_blended_cac" / NULLIF(
+  "t18"."period",
+  "t18"."__m_blended_cac" / NULLIF(
     (
-      COALESCE("t17"."__m_new_customer_revenue", 0) / NULLIF(COALESCE("t17"."__m_new_customers", 0), 0)
+      COALESCE("t18"."__m_new_customer_revenue", 0) / NULLIF(COALESCE("t18"."__m_new_customers", 0), 0)
     ) * 0.8,
     0
   ) AS "value"
 FROM (
   SELECT
-    "t16"."period",
-    MAX("t16"."__value") FILTER(WHERE
-      "t16"."__input" = 'blended_cac') AS "__m_blended_cac",
-    MAX("t16"."__value") FILTER(WHERE
-      "t16"."__input" = 'new_customer_revenue') AS "__m_new_customer_revenue",
-    MAX("t16"."__value") FILTER(WHERE
-      "t16"."__input" = 'new_customers') AS "__m_new_customers"
+    "t17"."period",
+    MAX("t17"."__value") FILTER(WHERE
+      "t17"."__input" = 'blended_cac') AS "__m_blended_cac",
+    MAX("t17"."__value") FILTER(WHERE
+      "t17"."__input" = 'new_customer_revenue') AS "__m_new_customer_revenue",
+    MAX("t17"."__value") FILTER(WHERE
+      "t17"."__input" = 'new_customers') AS "__m_new_customers"
   FROM (
     SELECT
       *
-    FROM "t10" AS "t11"
+    FROM "t11" AS "t12"
     UNION ALL
     SELECT
       *
@@ -47,44 +47,50 @@ FROM (
         *
       FROM (
         SELECT
-          "t13"."period",
+          "t14"."period",
           'blended_cac' AS "__input",
           (
-            COALESCE("t13"."__m_paid_spend", 0) + 0.0
-          ) / NULLIF(COALESCE("t13"."__m_new_customers", 0), 0) AS "__value"
+            COALESCE("t14"."__m_paid_spend", 0) + 0.0
+          ) / NULLIF(COALESCE("t14"."__m_new_customers", 0), 0) AS "__value"
         FROM (
           SELECT
-            "t12"."period",
-            MAX("t12"."__value") FILTER(WHERE
-              "t12"."__input" = 'new_customers') AS "__m_new_customers",
-            MAX("t12"."__value") FILTER(WHERE
-              "t12"."__input" = 'paid_spend') AS "__m_paid_spend"
+            "t13"."period",
+            MAX("t13"."__value") FILTER(WHERE
+              "t13"."__input" = 'new_customers') AS "__m_new_customers",
+            MAX("t13"."__value") FILTER(WHERE
+              "t13"."__input" = 'paid_spend') AS "__m_paid_spend"
           FROM (
             SELECT
               *
-            FROM "t10" AS "t11"
+            FROM "t11" AS "t12"
             UNION ALL
             SELECT
               *
             FROM (
               SELECT
-                "t5"."period",
+                "t8"."period",
                 'paid_spend' AS "__input",
-                "t5"."value" AS "__value"
+                "t8"."value" AS "__value"
               FROM (
                 SELECT
-                  CAST(DATE_TRUNC('MONTH', CAST("t2"."date" AS TIMESTAMP)) AS DATE) AS "period",
-                  COALESCE(SUM("t2"."amount"), 0) AS "value"
-                FROM "spend" AS "t2"
+                  CAST(DATE_TRUNC('MONTH', CAST("t5"."date" AS TIMESTAMP)) AS DATE) AS "period",
+                  COALESCE(SUM("t5"."amount"), 0) AS "value"
+                FROM (
+                  SELECT
+                    *
+                  FROM "spend" AS "t2"
+                  WHERE
+                    "t2"."date" IS NOT NULL
+                ) AS "t5"
                 GROUP BY
                   1
-              ) AS "t5"
-            ) AS "t7"
-          ) AS "t12"
+              ) AS "t8"
+            ) AS "t10"
+          ) AS "t13"
           GROUP BY
             1
-        ) AS "t13"
-      ) AS "t14"
+        ) AS "t14"
+      ) AS "t15"
       UNION ALL
       SELECT
         *
@@ -102,16 +108,16 @@ FROM (
               *
             FROM "revenue" AS "t1"
             WHERE
-              "t1"."kind" = 'new'
+              "t1"."kind" = 'new' AND "t1"."ts" IS NOT NULL
           ) AS "t4"
           GROUP BY
             1
         ) AS "t6"
       ) AS "t9"
-    ) AS "t15"
-  ) AS "t16"
+    ) AS "t16"
+  ) AS "t17"
   GROUP BY
     1
-) AS "t17"
+) AS "t18"
 ORDER BY
-  "t17"."period" ASC
+  "t18"."period" ASC

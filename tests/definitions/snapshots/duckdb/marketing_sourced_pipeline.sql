@@ -20,6 +20,7 @@ FROM (
         'webinar',
         'content'
       )
+      AND "t0"."created_at" IS NOT NULL
   ) AS "t1"
   GROUP BY
     1

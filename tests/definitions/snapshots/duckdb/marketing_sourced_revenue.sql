@@ -21,6 +21,7 @@ FROM (
         'webinar',
         'content'
       )
+      AND "t0"."closed_at" IS NOT NULL
   ) AS "t1"
   GROUP BY
     1

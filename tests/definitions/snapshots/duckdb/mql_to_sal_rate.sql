@@ -25,7 +25,7 @@ FROM (
             *
           FROM "lifecycle_events" AS "t0"
           WHERE
-            "t0"."stage" IN ('sal', 'rejected')
+            "t0"."stage" IN ('sal', 'rejected') AND "t0"."ts" IS NOT NULL
         ) AS "t1"
         GROUP BY
           1
@@ -48,7 +48,7 @@ FROM (
             *
           FROM "lifecycle_events" AS "t0"
           WHERE
-            "t0"."stage" = 'sal'
+            "t0"."stage" = 'sal' AND "t0"."ts" IS NOT NULL
         ) AS "t2"
         GROUP BY
           1

@@ -9,7 +9,7 @@ FROM (
       *
     FROM "feedback" AS "t0"
     WHERE
-      "t0"."channel" = 'nps' AND "t0"."rating" IS NOT NULL
+      "t0"."channel" = 'nps' AND "t0"."rating" IS NOT NULL AND "t0"."ts" IS NOT NULL
   ) AS "t1"
   GROUP BY
     1

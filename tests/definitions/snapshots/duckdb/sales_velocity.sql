@@ -1,26 +1,26 @@
-WITH "t2" AS (
+WITH "t3" AS (
   SELECT
     *
   FROM "opportunities" AS "t0"
   WHERE
-    "t0"."won" = TRUE
+    "t0"."won" = TRUE AND "t0"."closed_at" IS NOT NULL
 )
 SELECT
-  "t20"."period",
+  "t21"."period",
   (
-    COALESCE("t20"."__m_opportunities_created", 0) * "t20"."__m_win_rate" * "t20"."__m_average_deal_size"
-  ) / NULLIF("t20"."__m_sales_cycle_days", 0) AS "value"
+    COALESCE("t21"."__m_opportunities_created", 0) * "t21"."__m_win_rate" * "t21"."__m_average_deal_size"
+  ) / NULLIF("t21"."__m_sales_cycle_days", 0) AS "value"
 FROM (
   SELECT
-    "t19"."period",
-    MAX("t19"."__value") FILTER(WHERE
-      "t19"."__input" = 'average_deal_size') AS "__m_average_deal_size",
-    MAX("t19"."__value") FILTER(WHERE
-      "t19"."__input" = 'opportunities_created') AS "__m_opportunities_created",
-    MAX("t19"."__value") FILTER(WHERE
-      "t19"."__input" = 'sales_cycle_days') AS "__m_sales_cycle_days",
-    MAX("t19"."__value") FILTER(WHERE
-      "t19"."__input" = 'win_rate') AS "__m_win_rate"
+    "t20"."period",
+    MAX("t20"."__value") FILTER(WHERE
+      "t20"."__input" = 'average_deal_size') AS "__m_average_deal_size",
+    MAX("t20"."__value") FILTER(WHERE
+      "t20"."__input" = 'opportunities_created') AS "__m_opportunities_created",
+    MAX("t20"."__value") FILTER(WHERE
+      "t20"."__input" = 'sales_cycle_days') AS "__m_sales_cycle_days",
+    MAX("t20"."__value") FILTER(WHERE
+      "t20"."__input" = 'win_rate') AS "__m_win_rate"
   FROM (
     SELECT
       *
@@ -36,29 +36,35 @@ FROM (
           SELECT
             CAST(DATE_TRUNC('MONTH', "t4"."closed_at") AS DATE) AS "period",
             AVG("t4"."amount") AS "value"
-          FROM "t2" AS "t4"
+          FROM "t3" AS "t4"
           GROUP BY
             1
         ) AS "t7"
-      ) AS "t10"
+      ) AS "t11"
       UNION ALL
       SELECT
         *
       FROM (
         SELECT
-          "t3"."period",
+          "t5"."period",
           'opportunities_created' AS "__input",
-          CAST("t3"."value" AS DOUBLE) AS "__value"
+          CAST("t5"."value" AS DOUBLE) AS "__value"
         FROM (
           SELECT
-            CAST(DATE_TRUNC('MONTH', "t0"."created_at") AS DATE) AS "period",
+            CAST(DATE_TRUNC('MONTH', "t1"."created_at") AS DATE) AS "period",
             COUNT(*) AS "value"
-          FROM "opportunities" AS "t0"
+          FROM (
+            SELECT
+              *
+            FROM "opportunities" AS "t0"
+            WHERE
+              "t0"."created_at" IS NOT NULL
+          ) AS "t1"
           GROUP BY
             1
-        ) AS "t3"
-      ) AS "t5"
-    ) AS "t11"
+        ) AS "t5"
+      ) AS "t9"
+    ) AS "t12"
     UNION ALL
     SELECT
       *
@@ -67,35 +73,35 @@ FROM (
         *
       FROM (
         SELECT
-          "t13"."period",
+          "t14"."period",
           'sales_cycle_days' AS "__input",
-          "t13"."value" AS "__value"
+          "t14"."value" AS "__value"
         FROM (
           SELECT
             CAST(DATE_TRUNC('MONTH', "t4"."closed_at") AS DATE) AS "period",
             AVG(
               CAST(EPOCH(CAST("t4"."closed_at" AS TIMESTAMP)) - EPOCH(CAST("t4"."created_at" AS TIMESTAMP)) AS DOUBLE) / 86400
             ) AS "value"
-          FROM "t2" AS "t4"
+          FROM "t3" AS "t4"
           GROUP BY
             1
-        ) AS "t13"
-      ) AS "t15"
+        ) AS "t14"
+      ) AS "t16"
       UNION ALL
       SELECT
         *
       FROM (
         SELECT
-          "t16"."period",
+          "t17"."period",
           'win_rate' AS "__input",
-          COALESCE("t16"."__m_won_opportunities", 0) / NULLIF(COALESCE("t16"."__m_closed_opportunities", 0), 0) AS "__value"
+          COALESCE("t17"."__m_won_opportunities", 0) / NULLIF(COALESCE("t17"."__m_closed_opportunities", 0), 0) AS "__value"
         FROM (
           SELECT
-            "t14"."period",
-            MAX("t14"."__value") FILTER(WHERE
-              "t14"."__input" = 'closed_opportunities') AS "__m_closed_opportunities",
-            MAX("t14"."__value") FILTER(WHERE
-              "t14"."__input" = 'won_opportunities') AS "__m_won_opportunities"
+            "t15"."period",
+            MAX("t15"."__value") FILTER(WHERE
+              "t15"."__input" = 'closed_opportunities') AS "__m_closed_opportunities",
+            MAX("t15"."__value") FILTER(WHERE
+              "t15"."__input" = 'won_opportunities') AS "__m_won_opportunities"
           FROM (
             SELECT
               *
@@ -106,19 +112,19 @@ FROM (
                 CAST("t6"."value" AS DOUBLE) AS "__value"
               FROM (
                 SELECT
-                  CAST(DATE_TRUNC('MONTH', "t1"."closed_at") AS DATE) AS "period",
+                  CAST(DATE_TRUNC('MONTH', "t2"."closed_at") AS DATE) AS "period",
                   COUNT(*) AS "value"
                 FROM (
                   SELECT
                     *
                   FROM "opportunities" AS "t0"
                   WHERE
-                    "t0"."is_closed" = TRUE
-                ) AS "t1"
+                    "t0"."is_closed" = TRUE AND "t0"."closed_at" IS NOT NULL
+                ) AS "t2"
                 GROUP BY
                   1
               ) AS "t6"
-            ) AS "t9"
+            ) AS "t10"
             UNION ALL
             SELECT
               *
@@ -131,20 +137,20 @@ FROM (
                 SELECT
                   CAST(DATE_TRUNC('MONTH', "t4"."closed_at") AS DATE) AS "period",
                   COUNT(*) AS "value"
-                FROM "t2" AS "t4"
+                FROM "t3" AS "t4"
                 GROUP BY
                   1
               ) AS "t8"
-            ) AS "t12"
-          ) AS "t14"
+            ) AS "t13"
+          ) AS "t15"
           GROUP BY
             1
-        ) AS "t16"
-      ) AS "t17"
-    ) AS "t18"
-  ) AS "t19"
+        ) AS "t17"
+      ) AS "t18"
+    ) AS "t19"
+  ) AS "t20"
   GROUP BY
     1
-) AS "t20"
+) AS "t21"
 ORDER BY
-  "t20"."period" ASC
+  "t21"."period" ASC

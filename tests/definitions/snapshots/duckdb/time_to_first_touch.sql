@@ -19,13 +19,13 @@ FROM (
         MIN("t6"."__end") AS "__first"
       FROM (
         SELECT
-          "t5"."__sid",
-          "t5"."__ss",
-          "t5"."__entity",
-          "t5"."__start",
-          "t4"."__e_entity",
-          "t4"."__e_ss",
-          "t4"."__end"
+          "t4"."__sid",
+          "t4"."__ss",
+          "t4"."__entity",
+          "t4"."__start",
+          "t5"."__e_entity",
+          "t5"."__e_ss",
+          "t5"."__end"
         FROM (
           SELECT
             "t0"."source_id" AS "__sid",
@@ -34,18 +34,20 @@ FROM (
             "t0"."ts" AS "__start"
           FROM "lifecycle_events" AS "t0"
           WHERE
-            "t0"."stage" = 'mql'
-        ) AS "t5"
+            "t0"."stage" = 'mql' AND "t0"."ts" IS NOT NULL
+        ) AS "t4"
         INNER JOIN (
           SELECT
             "t1"."contact_id" AS "__e_entity",
             "t1"."source_system" AS "__e_ss",
             "t1"."ts" AS "__end"
           FROM "activities" AS "t1"
-        ) AS "t4"
-          ON "t5"."__entity" = "t4"."__e_entity"
-          AND "t5"."__ss" = "t4"."__e_ss"
-          AND "t4"."__end" >= "t5"."__start"
+          WHERE
+            "t1"."ts" IS NOT NULL
+        ) AS "t5"
+          ON "t4"."__entity" = "t5"."__e_entity"
+          AND "t4"."__ss" = "t5"."__e_ss"
+          AND "t5"."__end" >= "t4"."__start"
       ) AS "t6"
       GROUP BY
         1,

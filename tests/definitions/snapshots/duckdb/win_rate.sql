@@ -25,7 +25,7 @@ FROM (
             *
           FROM "opportunities" AS "t0"
           WHERE
-            "t0"."is_closed" = TRUE
+            "t0"."is_closed" = TRUE AND "t0"."closed_at" IS NOT NULL
         ) AS "t1"
         GROUP BY
           1
@@ -48,7 +48,7 @@ FROM (
             *
           FROM "opportunities" AS "t0"
           WHERE
-            "t0"."won" = TRUE
+            "t0"."won" = TRUE AND "t0"."closed_at" IS NOT NULL
         ) AS "t2"
         GROUP BY
           1

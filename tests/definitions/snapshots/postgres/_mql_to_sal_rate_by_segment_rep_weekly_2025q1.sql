@@ -72,6 +72,7 @@ FROM (
           FROM "t8" AS "t9"
           WHERE
             "t9"."stage" IN ('sal', 'rejected')
+            AND "t9"."ts" IS NOT NULL
             AND "t9"."ts" >= CAST('2025-01-01T00:00:00' AS TIMESTAMP)
             AND "t9"."ts" < CAST('2025-04-01T00:00:00' AS TIMESTAMP)
         ) AS "t10"
@@ -103,6 +104,7 @@ FROM (
           FROM "t8" AS "t9"
           WHERE
             "t9"."stage" = 'sal'
+            AND "t9"."ts" IS NOT NULL
             AND "t9"."ts" >= CAST('2025-01-01T00:00:00' AS TIMESTAMP)
             AND "t9"."ts" < CAST('2025-04-01T00:00:00' AS TIMESTAMP)
         ) AS "t11"

@@ -1,23 +1,23 @@
 SELECT
-  "t8"."period",
+  "t9"."period",
   CAST((
-    COALESCE("t8"."__m_paid_spend", 0) + 0.0
-  ) AS DOUBLE PRECISION) / NULLIF(COALESCE("t8"."__m_new_customers", 0), 0) AS "value"
+    COALESCE("t9"."__m_paid_spend", 0) + 0.0
+  ) AS DOUBLE PRECISION) / NULLIF(COALESCE("t9"."__m_new_customers", 0), 0) AS "value"
 FROM (
   SELECT
-    "t7"."period",
-    MAX("t7"."__value") FILTER(WHERE
-      "t7"."__input" = 'new_customers') AS "__m_new_customers",
-    MAX("t7"."__value") FILTER(WHERE
-      "t7"."__input" = 'paid_spend') AS "__m_paid_spend"
+    "t8"."period",
+    MAX("t8"."__value") FILTER(WHERE
+      "t8"."__input" = 'new_customers') AS "__m_new_customers",
+    MAX("t8"."__value") FILTER(WHERE
+      "t8"."__input" = 'paid_spend') AS "__m_paid_spend"
   FROM (
     SELECT
       *
     FROM (
       SELECT
-        "t5"."period",
+        "t4"."period",
         'new_customers' AS "__input",
-        CAST("t5"."value" AS DOUBLE PRECISION) AS "__value"
+        CAST("t4"."value" AS DOUBLE PRECISION) AS "__value"
       FROM (
         SELECT
           CAST(DATE_TRUNC('MONTH', "t2"."closed_at") AS DATE) AS "period",
@@ -25,34 +25,40 @@ FROM (
         FROM (
           SELECT
             *
-          FROM "opportunities" AS "t1"
+          FROM "opportunities" AS "t0"
           WHERE
-            "t1"."won" = TRUE
+            "t0"."won" = TRUE AND "t0"."closed_at" IS NOT NULL
         ) AS "t2"
         GROUP BY
           1
-      ) AS "t5"
-    ) AS "t6"
+      ) AS "t4"
+    ) AS "t7"
     UNION ALL
     SELECT
       *
     FROM (
       SELECT
-        "t3"."period",
+        "t5"."period",
         'paid_spend' AS "__input",
-        "t3"."value" AS "__value"
+        "t5"."value" AS "__value"
       FROM (
         SELECT
-          CAST(DATE_TRUNC('MONTH', CAST("t0"."date" AS TIMESTAMP)) AS DATE) AS "period",
-          COALESCE(SUM("t0"."amount"), 0) AS "value"
-        FROM "spend" AS "t0"
+          CAST(DATE_TRUNC('MONTH', CAST("t3"."date" AS TIMESTAMP)) AS DATE) AS "period",
+          COALESCE(SUM("t3"."amount"), 0) AS "value"
+        FROM (
+          SELECT
+            *
+          FROM "spend" AS "t1"
+          WHERE
+            "t1"."date" IS NOT NULL
+        ) AS "t3"
         GROUP BY
           1
-      ) AS "t3"
-    ) AS "t4"
-  ) AS "t7"
+      ) AS "t5"
+    ) AS "t6"
+  ) AS "t8"
   GROUP BY
     1
-) AS "t8"
+) AS "t9"
 ORDER BY
-  "t8"."period" ASC
+  "t9"."period" ASC

@@ -25,7 +25,7 @@ FROM (
             *
           FROM "tickets" AS "t0"
           WHERE
-            "t0"."csat" IS NOT NULL
+            "t0"."csat" IS NOT NULL AND "t0"."opened_at" IS NOT NULL
         ) AS "t1"
         GROUP BY
           1
@@ -48,7 +48,7 @@ FROM (
             *
           FROM "tickets" AS "t0"
           WHERE
-            "t0"."csat" IN ('good', '4', '5')
+            "t0"."csat" IN ('good', '4', '5') AND "t0"."opened_at" IS NOT NULL
         ) AS "t2"
         GROUP BY
           1

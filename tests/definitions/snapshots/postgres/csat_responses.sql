@@ -9,7 +9,7 @@ FROM (
       *
     FROM "tickets" AS "t0"
     WHERE
-      "t0"."csat" IS NOT NULL
+      "t0"."csat" IS NOT NULL AND "t0"."opened_at" IS NOT NULL
   ) AS "t1"
   GROUP BY
     1

@@ -9,7 +9,7 @@ FROM (
       *
     FROM "revenue" AS "t0"
     WHERE
-      "t0"."kind" = 'new'
+      "t0"."kind" = 'new' AND "t0"."ts" IS NOT NULL
   ) AS "t1"
   GROUP BY
     1

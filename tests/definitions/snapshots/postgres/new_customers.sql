@@ -9,7 +9,7 @@ FROM (
       *
     FROM "opportunities" AS "t0"
     WHERE
-      "t0"."won" = TRUE
+      "t0"."won" = TRUE AND "t0"."closed_at" IS NOT NULL
   ) AS "t1"
   GROUP BY
     1

@@ -9,7 +9,7 @@ FROM (
       *
     FROM "feedback" AS "t0"
     WHERE
-      "t0"."channel" = 'nps' AND "t0"."rating" >= 9
+      "t0"."channel" = 'nps' AND "t0"."rating" >= 9 AND "t0"."ts" IS NOT NULL
   ) AS "t1"
   GROUP BY
     1

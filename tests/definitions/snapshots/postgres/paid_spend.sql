@@ -2,11 +2,17 @@ SELECT
   *
 FROM (
   SELECT
-    CAST(DATE_TRUNC('MONTH', CAST("t0"."date" AS TIMESTAMP)) AS DATE) AS "period",
-    COALESCE(SUM("t0"."amount"), 0) AS "value"
-  FROM "spend" AS "t0"
+    CAST(DATE_TRUNC('MONTH', CAST("t1"."date" AS TIMESTAMP)) AS DATE) AS "period",
+    COALESCE(SUM("t1"."amount"), 0) AS "value"
+  FROM (
+    SELECT
+      *
+    FROM "spend" AS "t0"
+    WHERE
+      "t0"."date" IS NOT NULL
+  ) AS "t1"
   GROUP BY
     1
-) AS "t1"
+) AS "t2"
 ORDER BY
-  "t1"."period" ASC
+  "t2"."period" ASC

@@ -2,11 +2,17 @@ SELECT
   *
 FROM (
   SELECT
-    CAST(DATE_TRUNC('MONTH', "t0"."created_at") AS DATE) AS "period",
-    COALESCE(SUM("t0"."amount"), 0) AS "value"
-  FROM "opportunities" AS "t0"
+    CAST(DATE_TRUNC('MONTH', "t1"."created_at") AS DATE) AS "period",
+    COALESCE(SUM("t1"."amount"), 0) AS "value"
+  FROM (
+    SELECT
+      *
+    FROM "opportunities" AS "t0"
+    WHERE
+      "t0"."created_at" IS NOT NULL
+  ) AS "t1"
   GROUP BY
     1
-) AS "t1"
+) AS "t2"
 ORDER BY
-  "t1"."period" ASC
+  "t2"."period" ASC

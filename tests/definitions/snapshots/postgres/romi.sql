@@ -1,25 +1,25 @@
 SELECT
-  "t8"."period",
+  "t9"."period",
   CAST((
     (
-      COALESCE("t8"."__m_marketing_sourced_revenue", 0) * 0.8
-    ) - COALESCE("t8"."__m_paid_spend", 0)
-  ) AS DOUBLE PRECISION) / NULLIF(COALESCE("t8"."__m_paid_spend", 0), 0) AS "value"
+      COALESCE("t9"."__m_marketing_sourced_revenue", 0) * 0.8
+    ) - COALESCE("t9"."__m_paid_spend", 0)
+  ) AS DOUBLE PRECISION) / NULLIF(COALESCE("t9"."__m_paid_spend", 0), 0) AS "value"
 FROM (
   SELECT
-    "t7"."period",
-    MAX("t7"."__value") FILTER(WHERE
-      "t7"."__input" = 'marketing_sourced_revenue') AS "__m_marketing_sourced_revenue",
-    MAX("t7"."__value") FILTER(WHERE
-      "t7"."__input" = 'paid_spend') AS "__m_paid_spend"
+    "t8"."period",
+    MAX("t8"."__value") FILTER(WHERE
+      "t8"."__input" = 'marketing_sourced_revenue') AS "__m_marketing_sourced_revenue",
+    MAX("t8"."__value") FILTER(WHERE
+      "t8"."__input" = 'paid_spend') AS "__m_paid_spend"
   FROM (
     SELECT
       *
     FROM (
       SELECT
-        "t5"."period",
+        "t4"."period",
         'marketing_sourced_revenue' AS "__input",
-        "t5"."value" AS "__value"
+        "t4"."value" AS "__value"
       FROM (
         SELECT
           CAST(DATE_TRUNC('MONTH', "t2"."closed_at") AS DATE) AS "period",
@@ -27,10 +27,10 @@ FROM (
         FROM (
           SELECT
             *
-          FROM "opportunities" AS "t1"
+          FROM "opportunities" AS "t0"
           WHERE
-            "t1"."won" = TRUE
-            AND "t1"."lead_source" IN (
+            "t0"."won" = TRUE
+            AND "t0"."lead_source" IN (
               'paid_search',
               'paid_social',
               'organic_search',
@@ -41,31 +41,38 @@ FROM (
               'webinar',
               'content'
             )
+            AND "t0"."closed_at" IS NOT NULL
         ) AS "t2"
         GROUP BY
           1
-      ) AS "t5"
+      ) AS "t4"
     ) AS "t6"
     UNION ALL
     SELECT
       *
     FROM (
       SELECT
-        "t3"."period",
+        "t5"."period",
         'paid_spend' AS "__input",
-        "t3"."value" AS "__value"
+        "t5"."value" AS "__value"
       FROM (
         SELECT
-          CAST(DATE_TRUNC('MONTH', CAST("t0"."date" AS TIMESTAMP)) AS DATE) AS "period",
-          COALESCE(SUM("t0"."amount"), 0) AS "value"
-        FROM "spend" AS "t0"
+          CAST(DATE_TRUNC('MONTH', CAST("t3"."date" AS TIMESTAMP)) AS DATE) AS "period",
+          COALESCE(SUM("t3"."amount"), 0) AS "value"
+        FROM (
+          SELECT
+            *
+          FROM "spend" AS "t1"
+          WHERE
+            "t1"."date" IS NOT NULL
+        ) AS "t3"
         GROUP BY
           1
-      ) AS "t3"
-    ) AS "t4"
-  ) AS "t7"
+      ) AS "t5"
+    ) AS "t7"
+  ) AS "t8"
   GROUP BY
     1
-) AS "t8"
+) AS "t9"
 ORDER BY
-  "t8"."period" ASC
+  "t9"."period" ASC

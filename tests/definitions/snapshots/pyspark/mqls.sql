@@ -9,7 +9,7 @@ FROM (
       *
     FROM `lifecycle_events` AS `t0`
     WHERE
-      `t0`.`stage` = 'mql'
+      `t0`.`stage` = 'mql' AND `t0`.`ts` IS NOT NULL
   ) AS `t1`
   GROUP BY
     1

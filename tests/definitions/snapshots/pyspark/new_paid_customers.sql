@@ -11,6 +11,7 @@ FROM (
     WHERE
       `t0`.`won` = TRUE
       AND `t0`.`lead_source` IN ('paid_search', 'paid_social', 'display')
+      AND `t0`.`closed_at` IS NOT NULL
   ) AS `t1`
   GROUP BY
     1

@@ -32,6 +32,7 @@ FROM (
             AND (
               `t0`.`rating` IS NOT NULL AND NOT ISNAN(`t0`.`rating`)
             )
+            AND `t0`.`ts` IS NOT NULL
         ) AS `t1`
         GROUP BY
           1
@@ -57,7 +58,7 @@ FROM (
               *
             FROM `feedback` AS `t0`
             WHERE
-              `t0`.`channel` = 'nps' AND `t0`.`rating` <= 6
+              `t0`.`channel` = 'nps' AND `t0`.`rating` <= 6 AND `t0`.`ts` IS NOT NULL
           ) AS `t2`
           GROUP BY
             1
@@ -80,7 +81,7 @@ FROM (
               *
             FROM `feedback` AS `t0`
             WHERE
-              `t0`.`channel` = 'nps' AND `t0`.`rating` >= 9
+              `t0`.`channel` = 'nps' AND `t0`.`rating` >= 9 AND `t0`.`ts` IS NOT NULL
           ) AS `t3`
           GROUP BY
             1

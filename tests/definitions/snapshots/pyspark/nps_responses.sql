@@ -13,6 +13,7 @@ FROM (
       AND (
         `t0`.`rating` IS NOT NULL AND NOT ISNAN(`t0`.`rating`)
       )
+      AND `t0`.`ts` IS NOT NULL
   ) AS `t1`
   GROUP BY
     1

@@ -2,11 +2,17 @@ SELECT
   *
 FROM (
   SELECT
-    CAST(DATE_TRUNC('month', `t0`.`created_at`) AS DATE) AS `period`,
+    CAST(DATE_TRUNC('month', `t1`.`created_at`) AS DATE) AS `period`,
     COUNT(*) AS `value`
-  FROM `opportunities` AS `t0`
+  FROM (
+    SELECT
+      *
+    FROM `opportunities` AS `t0`
+    WHERE
+      `t0`.`created_at` IS NOT NULL
+  ) AS `t1`
   GROUP BY
     1
-) AS `t1`
+) AS `t2`
 ORDER BY
-  `t1`.`period` ASC NULLS LAST
+  `t2`.`period` ASC NULLS LAST

@@ -1,19 +1,19 @@
 SELECT
-  `t8`.`period`,
-  COALESCE(`t8`.`__m_paid_spend`, 0) / NULLIF(COALESCE(`t8`.`__m_new_paid_customers`, 0), 0) AS `value`
+  `t9`.`period`,
+  COALESCE(`t9`.`__m_paid_spend`, 0) / NULLIF(COALESCE(`t9`.`__m_new_paid_customers`, 0), 0) AS `value`
 FROM (
   SELECT
-    `t7`.`period`,
-    MAX(IF(`t7`.`__input` = 'new_paid_customers', `t7`.`__value`, NULL)) AS `__m_new_paid_customers`,
-    MAX(IF(`t7`.`__input` = 'paid_spend', `t7`.`__value`, NULL)) AS `__m_paid_spend`
+    `t8`.`period`,
+    MAX(IF(`t8`.`__input` = 'new_paid_customers', `t8`.`__value`, NULL)) AS `__m_new_paid_customers`,
+    MAX(IF(`t8`.`__input` = 'paid_spend', `t8`.`__value`, NULL)) AS `__m_paid_spend`
   FROM (
     SELECT
       *
     FROM (
       SELECT
-        `t5`.`period`,
+        `t4`.`period`,
         'new_paid_customers' AS `__input`,
-        CAST(`t5`.`value` AS DOUBLE) AS `__value`
+        CAST(`t4`.`value` AS DOUBLE) AS `__value`
       FROM (
         SELECT
           CAST(DATE_TRUNC('month', `t2`.`closed_at`) AS DATE) AS `period`,
@@ -21,35 +21,42 @@ FROM (
         FROM (
           SELECT
             *
-          FROM `opportunities` AS `t1`
+          FROM `opportunities` AS `t0`
           WHERE
-            `t1`.`won` = TRUE
-            AND `t1`.`lead_source` IN ('paid_search', 'paid_social', 'display')
+            `t0`.`won` = TRUE
+            AND `t0`.`lead_source` IN ('paid_search', 'paid_social', 'display')
+            AND `t0`.`closed_at` IS NOT NULL
         ) AS `t2`
         GROUP BY
           1
-      ) AS `t5`
-    ) AS `t6`
+      ) AS `t4`
+    ) AS `t7`
     UNION ALL
     SELECT
       *
     FROM (
       SELECT
-        `t3`.`period`,
+        `t5`.`period`,
         'paid_spend' AS `__input`,
-        `t3`.`value` AS `__value`
+        `t5`.`value` AS `__value`
       FROM (
         SELECT
-          CAST(DATE_TRUNC('month', CAST(`t0`.`date` AS TIMESTAMP)) AS DATE) AS `period`,
-          COALESCE(SUM(`t0`.`amount`), 0) AS `value`
-        FROM `spend` AS `t0`
+          CAST(DATE_TRUNC('month', CAST(`t3`.`date` AS TIMESTAMP)) AS DATE) AS `period`,
+          COALESCE(SUM(`t3`.`amount`), 0) AS `value`
+        FROM (
+          SELECT
+            *
+          FROM `spend` AS `t1`
+          WHERE
+            `t1`.`date` IS NOT NULL
+        ) AS `t3`
         GROUP BY
           1
-      ) AS `t3`
-    ) AS `t4`
-  ) AS `t7`
+      ) AS `t5`
+    ) AS `t6`
+  ) AS `t8`
   GROUP BY
     1
-) AS `t8`
+) AS `t9`
 ORDER BY
-  `t8`.`period` ASC NULLS LAST
+  `t9`.`period` ASC NULLS LAST

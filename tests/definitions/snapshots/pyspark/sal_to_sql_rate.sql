@@ -23,7 +23,7 @@ FROM (
             *
           FROM `lifecycle_events` AS `t0`
           WHERE
-            `t0`.`stage` = 'sal'
+            `t0`.`stage` = 'sal' AND `t0`.`ts` IS NOT NULL
         ) AS `t1`
         GROUP BY
           1
@@ -46,7 +46,7 @@ FROM (
             *
           FROM `lifecycle_events` AS `t0`
           WHERE
-            `t0`.`stage` = 'sql'
+            `t0`.`stage` = 'sql' AND `t0`.`ts` IS NOT NULL
         ) AS `t2`
         GROUP BY
           1

@@ -23,7 +23,7 @@ FROM (
             *
           FROM `opportunities` AS `t0`
           WHERE
-            `t0`.`is_closed` = TRUE
+            `t0`.`is_closed` = TRUE AND `t0`.`closed_at` IS NOT NULL
         ) AS `t1`
         GROUP BY
           1
@@ -46,7 +46,7 @@ FROM (
             *
           FROM `opportunities` AS `t0`
           WHERE
-            `t0`.`won` = TRUE
+            `t0`.`won` = TRUE AND `t0`.`closed_at` IS NOT NULL
         ) AS `t2`
         GROUP BY
           1
