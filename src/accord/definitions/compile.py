@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, assert_never
 
 import ibis.expr.types as ir
 
@@ -231,6 +231,8 @@ def _compile(name: str, q: _Query) -> ir.Table | float:
             return constant_value(m, grain=q.grain, start=q.start, end=q.end)
         case None:
             raise AssertionError("engine metrics are handled before compiling")
+        case _:
+            assert_never(m)
 
 
 def _default_time(table: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Set
+from typing import assert_never
 
 import ibis
 import ibis.expr.types as ir
@@ -29,6 +30,8 @@ def _binop(op: Op, a: ir.NumericValue, b: ir.NumericValue) -> ir.NumericValue:
             return a * b
         case "/":
             return a / b.nullif(0)
+        case _:
+            assert_never(op)
 
 
 def combine(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, assert_never
 
 __all__ = [
     "BinOp",
@@ -210,6 +210,8 @@ def fold(
                 return neg(go(operand))
             case BinOp(op, left, right):
                 return binop(op, go(left), go(right))
+            case _:
+                assert_never(n)
 
     return go(node)
 
@@ -226,6 +228,8 @@ def _py_binop(op: Op, a: float | None, b: float | None) -> float | None:
             return a * b
         case "/":
             return None if b == 0 else a / b
+        case _:
+            assert_never(op)
 
 
 def evaluate(node: Node, values: Mapping[str, float | None]) -> float | None:

@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import assert_never
 
 from accord.definitions.measures import Grain
 
@@ -32,6 +33,8 @@ def period_start(grain: Grain, day: date) -> date:
         case "month" | "quarter" | "year":
             months = _MONTHS[grain]
             return date(day.year, (day.month - 1) // months * months + 1, 1)
+        case _:
+            assert_never(grain)
 
 
 def _next(grain: Grain, start: date) -> date:
@@ -43,6 +46,8 @@ def _next(grain: Grain, start: date) -> date:
         case "month" | "quarter" | "year":
             index = start.year * 12 + start.month - 1 + _MONTHS[grain]
             return date(index // 12, index % 12 + 1, 1)
+        case _:
+            assert_never(grain)
 
 
 def periods(grain: Grain, start: date, end: date) -> list[date]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import assert_never
 
 import ibis
 import ibis.expr.types as ir
@@ -155,6 +156,8 @@ def predicate(column: ir.Column, f: Filter) -> ir.BooleanValue:
                     return column < literal
                 case "lte":
                     return column <= literal
+                case _:
+                    assert_never(f.op)
 
 
 def time_range(column: ir.Column, start: date | None, end: date | None) -> list[ir.BooleanValue]:
