@@ -56,9 +56,10 @@ def test_every_command_is_documented_and_takes_a_workspace() -> None:
         "teams list",
         "simulate",
     } <= set(commands)
+    docs = render_cli_docs()
     for name, command in commands.items():
         assert command.help, f"`accord {name}` has no help text"
-        assert f"`accord {name}`" in render_cli_docs()
+        assert f"`accord {name}`" in docs
         options = {o for p in command.params for o in p.opts}
         if name not in NOT_ON_A_WORKSPACE:
             assert {"--workspace", "-w"} <= options, f"`accord {name}` lacks --workspace"
