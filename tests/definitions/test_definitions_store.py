@@ -188,3 +188,34 @@ def test_a_metric_is_resolved_with_every_input_it_uses() -> None:
 
     with pytest.raises(NotFound):
         resolve_in_force(store, "no_such_metric")
+
+
+def test_a_changed_mql_definition_counts_only_once_sales_signs(workspace: Any) -> None:
+    """Issue 3's "done when", at the library level: marketing changes the MQL definition;
+    the number does not change until sales signs; then it does, citing the new version."""
+    store = MemoryDefinitionStore(clock=_clock())
+    mqls = starter_catalog().metrics()["mqls"]
+    _sign_all(store, mqls)
+
+    def january() -> tuple[float, str]:
+        resolved = resolve_in_force(store, "mqls")
+        assert isinstance(resolved, InForce)
+        compiled = compile_metric("mqls", metrics=resolved.metrics, tables=workspace,
+                                  grain="month")  # fmt: skip
+        assert isinstance(compiled, CompiledMetric)
+        result = MetricResult.from_rows(
+            compiled, compiled.expr.execute().to_dict("records"), resolved.citations
+        )
+        return result.values[0].value or 0.0, str(result.metric)
+
+    assert january() == (4.0, "mqls v1 (signed by marketing: lead_marketing, sales: lead_sales)")
+
+    # Marketing narrows MQLs to the CRM of record (the HubSpot copy of C1 no longer counts).
+    data = mqls.model_dump(mode="json")
+    data["body"]["measure"]["filters"].append({"column": "source_system", "value": "crm"})
+    store.propose(parse_definition(data), by="ana")
+    store.sign("mqls", version=2, team="marketing", by="ana")
+    assert january() == (4.0, "mqls v1 (signed by marketing: lead_marketing, sales: lead_sales)")
+
+    store.sign("mqls", version=2, team="sales", by="bo")
+    assert january() == (3.0, "mqls v2 (signed by marketing: ana, sales: bo)")
