@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from fractions import Fraction as F
@@ -9,8 +10,13 @@ from pathlib import Path
 
 import pyarrow.csv as pv
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from accord.engines.attribution import PathCounts, markov
+from accord.engines.attribution import AttributionResult, PathCounts, markov
+
+# the package re-exports the function under the module's name; patch the module itself
+markov_module = importlib.import_module("accord.engines.attribution.markov")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -131,3 +137,42 @@ def test_matches_channelattribution_within_its_simulation_error(
         ch = row["channel_name"]
         assert ours.credit(ch) == pytest.approx(row["total_conversions"], rel=0.04)
         assert ours.credit_value(ch) == pytest.approx(row["total_conversion_value"], rel=0.04)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from("abcdef"), min_size=1, max_size=6),
+            st.integers(0, 4),
+            st.integers(0, 4),
+        ),
+        min_size=1,
+        max_size=10,
+    ).filter(lambda rows: sum(c for _, c, _ in rows) > 0),
+    st.integers(1, 3),
+)
+def test_sparse_and_dense_solvers_agree(rows: list[tuple[list[str], int, int]], order: int) -> None:
+    """Large state spaces take the sparse path; force it on small inputs and compare."""
+    pc = PathCounts.from_sequences(
+        [p for p, _, _ in rows],
+        conversions=[c for _, c, _ in rows],
+        nulls=[n for *_, n in rows],
+        value=[float(c) * 3 for _, c, _ in rows],
+    )
+    dense = markov(pc, order=order)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(markov_module, "_DENSE_COUNTS", 0)
+        mp.setattr(markov_module, "_DENSE_LIMIT", 0)
+        sparse = markov(pc, order=order)
+    assert sparse.conversions == pytest.approx(dense.conversions, rel=1e-9, abs=1e-12)
+    assert sparse.value == pytest.approx(dense.value, rel=1e-9, abs=1e-12)
+
+    def triples(r: AttributionResult) -> dict[tuple[str, str], float]:
+        assert r.markov is not None
+        return {
+            (str(t["from"]), str(t["to"])): float(t["probability"])
+            for t in r.markov.transition_matrix.as_records()
+        }
+
+    assert triples(sparse) == pytest.approx(triples(dense))

@@ -64,6 +64,7 @@ from accord.errors import InputError
 __all__ = ["markov"]
 
 _DENSE_LIMIT = 64  # states; above this the linear systems are solved sparse (SuperLU)
+_DENSE_COUNTS = 1 << 22  # cells; above this transition counts are kept sparse
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,7 @@ def _transition_counts(
     rows = [np.full(n, m), last, last]
     cols = [first, np.full(n, m + 1), np.full(n, m + 2)]
     weights = [weight, conv, nulls]
-    if size * size <= 1 << 22:
+    if size * size <= _DENSE_COUNTS:
         key = state[:-1] * size
         key += state[1:]
         dense = np.bincount(key, step_w, minlength=size * size).astype(np.float64)
