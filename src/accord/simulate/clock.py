@@ -3,7 +3,7 @@
 All timestamps are generated in UTC. Each export writes them the way its tool does:
 naive ``2024-03-05 14:22`` (HubSpot; naive values are UTC), US dates ``3/5/2024``
 (Salesforce reports), ``2024-03-05 14:22:10`` under a ``(UTC)`` header (Stripe),
-``2024-03-05 14:22:10 +0000`` (Zendesk), ISO dates (ad platforms) and ISO 8601 with ``Z``
+``2024-03-05T14:22:10+00:00`` (Zendesk), ISO dates (ad platforms) and ISO 8601 with ``Z``
 (Accord's canonical files). A missing time is :data:`MISSING`.
 """
 
@@ -63,7 +63,10 @@ def format_times(seconds: np.ndarray, fmt: TimeFormat) -> pa.Array:
         )
         out = pc.binary_join_element_wise(out, "Z", "")
     elif fmt == "zendesk":
-        out = pc.binary_join_element_wise(text, "+0000", " ")
+        out = pc.binary_join_element_wise(
+            pc.utf8_slice_codeunits(text, 0, 10), pc.utf8_slice_codeunits(text, 11, 19), "T"
+        )
+        out = pc.binary_join_element_wise(out, "+00:00", "")
     elif fmt == "us_date":
         day = pc.cast(ts, pa.date32())
         out = pc.binary_join_element_wise(

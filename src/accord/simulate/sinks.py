@@ -89,7 +89,8 @@ class Sink:
             arrays[col] = pa.array(values, type=pa.string())
             record = {
                 "file": self.name,
-                "row": self.rows + row + 1,
+                "row": self.rows + row + 2,
+                "record": self.rows + row + 1,
                 "source_id": arrays[self.header.index(self.id_column)][row].as_py(),
                 "column": plant.column,
                 "value": plant.value,
