@@ -98,7 +98,7 @@ def status(
     if not data["recent_loads"]:
         err().print("No loads yet: `accord load FILE --preset NAME`.")
         return
-    loads = [
+    recent = [
         {
             "when": _minute(load["started_at"]),
             "file": Path(load["path"]).name,
@@ -110,7 +110,7 @@ def status(
         }
         for load in data["recent_loads"]
     ]
-    console.print(rich_table(loads, columns=LOAD_COLUMNS, title="Recent loads"))
+    console.print(rich_table(recent, columns=LOAD_COLUMNS, title="Recent loads"))
     err().print("`accord status --format json` shows every field (load ids, actors, hashes).")
 
 
