@@ -159,6 +159,52 @@ def _solve(a: sp.csc_matrix | FloatArray, b: FloatArray) -> FloatArray:
     return np.asarray(spla.splu(a).solve(b), dtype=np.float64)
 
 
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    """Transition probabilities of ``m`` channel states, ``(start)`` (index ``m``),
+    ``(conversion)`` and ``(null)``; the first ``m + 1`` states are transient."""
+
+    q: FloatArray | sp.csr_matrix
+    to_conversion: FloatArray
+    inv_outflow: FloatArray
+    visited: npt.NDArray[np.bool_]
+    triplets: tuple[IntArray, IntArray, FloatArray]
+
+    @classmethod
+    def from_counts(cls, counts: FloatArray | sp.csr_matrix, m: int) -> _Chain:
+        size, transient = m + 3, m + 1
+        if isinstance(counts, np.ndarray):
+            outflow = counts.sum(axis=1)
+            inv = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
+            probs: FloatArray | sp.csr_matrix = counts * inv[:, None]
+            src, dst = np.nonzero(counts)
+            triplets = (src, dst, counts[src, dst] * inv[src])
+            to_conv = counts[:transient, m + 1] * inv[:transient]
+            if size > _DENSE_LIMIT:  # solve sparse: many states, few transitions each
+                probs = sp.csr_matrix(probs)
+        else:
+            outflow = np.asarray(counts.sum(axis=1)).ravel()
+            inv = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
+            probs = (sp.diags(inv) @ counts).tocsr()
+            coo = probs.tocoo()
+            triplets = (coo.row, coo.col, coo.data)
+            to_conv = probs[:transient, m + 1].toarray().ravel()
+        q = probs[:transient, :transient]
+        return cls(q, to_conv, inv, outflow[:transient] > 0, triplets)
+
+    def absorb(self, b: FloatArray, *, drop: npt.NDArray[np.bool_] | None) -> FloatArray:
+        """Solve ``(I - Q) x = b`` without the ``drop`` states (sent to ``(null)``) and
+        return ``x`` at ``(start)``, one value per column of ``b``."""
+        n = self.q.shape[0]
+        idx = np.arange(n) if drop is None else np.flatnonzero(~drop)
+        if isinstance(self.q, np.ndarray):
+            a: sp.csc_matrix | FloatArray = np.eye(len(idx)) - self.q[np.ix_(idx, idx)]
+        else:
+            a = (sp.identity(len(idx), format="csc") - self.q[idx][:, idx]).tocsc()
+        x = _solve(a, b[idx])
+        return np.asarray(x[np.searchsorted(idx, n - 1)], dtype=np.float64)
+
+
 def markov(
     paths: PathCounts,
     *,
@@ -208,56 +254,27 @@ def markov(
 
     walks = _walks(paths, order)
     m = len(walks.codes)
-    start, conv_s = m, m + 1
-    size = m + 3
     weight = conv + nulls if use_nulls else conv  # journeys entering the chain, per path
     counts, ends = _transition_counts(walks, weight, conv, nulls)
-    transient = m + 1  # channel states then (start)
-    if isinstance(counts, np.ndarray):
-        outflow = counts.sum(axis=1)
-        inv_out = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
-        probs: FloatArray | sp.csr_matrix = counts * inv_out[:, None]
-        src_i, dst_i = np.nonzero(counts)
-        triplets = (src_i, dst_i, counts[src_i, dst_i] * inv_out[src_i])
-        to_conv = counts[:transient, conv_s] * inv_out[:transient]
-        if size > _DENSE_LIMIT:  # solve sparse: many states, few transitions each
-            probs = sp.csr_matrix(probs)
-    else:
-        outflow = np.asarray(counts.sum(axis=1)).ravel()
-        inv_out = np.divide(1.0, outflow, out=np.zeros(size), where=outflow > 0)
-        probs = (sp.diags(inv_out) @ counts).tocsr()
-        coo = probs.tocoo()
-        triplets = (coo.row, coo.col, coo.data)
-        to_conv = probs[:transient, conv_s].toarray().ravel()
-    q = probs[:transient, :transient]
-    rhs = [to_conv]
-    if paths.value is not None:
-        value_end = np.bincount(ends, paths.value, minlength=size)[:transient]
-        rhs.append(value_end.astype(np.float64) * inv_out[:transient])
-    b = np.column_stack(rhs)
-
-    def absorb(drop: npt.NDArray[np.bool_] | None) -> FloatArray:
-        idx = np.arange(transient) if drop is None else np.flatnonzero(~drop)
-        if isinstance(q, np.ndarray):
-            a: sp.csc_matrix | FloatArray = np.eye(len(idx)) - q[np.ix_(idx, idx)]
-        else:
-            a = (sp.identity(len(idx), format="csc") - q[idx][:, idx]).tocsc()
-        x = _solve(a, b[idx])
-        return np.asarray(x[np.searchsorted(idx, start)], dtype=np.float64)
-
-    visited = outflow[:transient] > 0
-    base_x = absorb(None)
+    chain = _Chain.from_counts(counts, m)
+    rewards = [chain.to_conversion]
+    if paths.value is not None:  # expected value of converting from each state
+        value_end = np.bincount(ends, paths.value, minlength=m + 3)[: m + 1]
+        rewards.append(value_end.astype(np.float64) * chain.inv_outflow[: m + 1])
+    b = np.column_stack(rewards)
+    base_x = chain.absorb(b, drop=None)
     base, state_codes = walks.base, walks.codes
     digits = np.stack(
         [(state_codes // base ** (order - 1 - j)) % base for j in range(order)], axis=1
     )
     removal = np.zeros((n_ch, b.shape[1]))
     for c in range(n_ch):
-        contains = np.zeros(transient, dtype=bool)
+        contains = np.zeros(m + 1, dtype=bool)
         contains[:m] = (digits == c + 1).any(axis=1)
-        if (contains & visited).any():  # a state no journey reaches changes nothing
-            removal[c] = 1.0 - absorb(contains) / np.where(base_x > 0, base_x, 1.0)
+        if (contains & chain.visited).any():  # a state no journey reaches changes nothing
+            removal[c] = 1.0 - chain.absorb(b, drop=contains) / np.where(base_x > 0, base_x, 1.0)
     removal = np.clip(removal, 0.0, None)
+    triplets = chain.triplets
 
     def share(col: int, total: float) -> tuple[float, ...]:
         s = removal[:, col].sum()

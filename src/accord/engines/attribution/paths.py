@@ -51,6 +51,15 @@ def _weighted_counts(key: IntArray, weights: FloatArray, size: int) -> FloatArra
     return np.bincount(key, weights, minlength=size).astype(np.float64, copy=False)
 
 
+@dataclass(slots=True)
+class _Memo:
+    """Derived arrays a :class:`PathCounts` computes once and keeps."""
+
+    owner: IntArray | None = None
+    positions: PositionCounts | None = None
+    positions_done: bool = False
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class PositionCounts:
     """Conversions and value per ``[channel, position, length - 1]`` (see
@@ -125,8 +134,8 @@ class PathCounts:
     nulls
         Non-converting journeys per path, or ``None`` when unknown.
     ages
-        Per touch, time before the conversion (e.g. days), for time decay; ``None``
-        means the number of touches before the last one.
+        Per touch, time before the conversion (e.g. days), for time decay; without
+        them a touch's age is the number of touches after it on its path.
     milestones
         ``(name, index)`` pairs: per path, the position in the path of the touch that
         made a milestone (``"lead"``, ``"opportunity"``), ``-1`` when none did.
@@ -144,7 +153,7 @@ class PathCounts:
     milestones: tuple[tuple[str, IntArray], ...] = ()
     unattributed_conversions: float = 0.0
     unattributed_value: float = 0.0
-    _memo: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo: _Memo = field(default_factory=lambda: _Memo(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.offsets) - 1
@@ -152,6 +161,10 @@ class PathCounts:
             raise InputError("Path offsets do not cover the touches.")
         if n and np.any(np.diff(self.offsets) < 1):
             raise InputError("Every path must have at least one touch.")
+        if len(self.touches) and not 0 <= self.touches.min() <= self.touches.max() < len(
+            self.channels
+        ):
+            raise InputError("Touches must be codes of the channels given.")
         for name, arr in (("conversions", self.conversions), ("value", self.value),
                           ("nulls", self.nulls)):  # fmt: skip
             if arr is None:
@@ -177,11 +190,9 @@ class PathCounts:
     @property
     def path_of_touch(self) -> IntArray:
         """For every touch, the index of its path (computed once and kept)."""
-        owner = self._memo.get("owner")
-        if owner is None:
-            owner = np.repeat(np.arange(self.n_paths, dtype=np.int64), self.lengths)
-            self._memo["owner"] = owner
-        return owner  # type: ignore[return-value]
+        if self._memo.owner is None:
+            self._memo.owner = np.repeat(np.arange(self.n_paths, dtype=np.int64), self.lengths)
+        return self._memo.owner
 
     @property
     def total_conversions(self) -> float:
@@ -209,8 +220,8 @@ class PathCounts:
         ``L`` whose touch ``i`` is channel ``c``. Computed once per :class:`PathCounts`
         and kept; ``None`` when it would exceed ``max_bins`` cells.
         """
-        if "positions" in self._memo:
-            return self._memo["positions"]  # type: ignore[return-value]
+        if self._memo.positions_done:
+            return self._memo.positions
         n, longest = len(self.channels), int(self.lengths.max(initial=0))
         counts = None
         if 0 < n * longest * longest <= max_bins:
@@ -226,7 +237,7 @@ class PathCounts:
                 value = _weighted_counts(key, np.repeat(self.value, lengths), size).reshape(shape)
             conv = conv.reshape(shape)
             counts = PositionCounts(conversions=conv, value=value)
-        self._memo["positions"] = counts
+        self._memo.positions, self._memo.positions_done = counts, True
         return counts
 
     def milestone(self, name: str) -> IntArray | None:
