@@ -12,6 +12,8 @@ import pytest
 
 from accord.simulate import SimulationSummary, simulate_company
 
+_FRAMES: dict[tuple[str, str, str], pd.DataFrame] = {}
+
 
 @dataclass(frozen=True)
 class Company:
@@ -25,7 +27,14 @@ class Company:
         return self.summary.out_dir
 
     def frame(self, name: str, **kwargs: Any) -> pd.DataFrame:
-        """A file read as text (every column a string, empty fields as NA)."""
+        """A file read as text (every column a string, empty fields as NA); a copy of a
+        cached read, so tests may change it."""
+        key = (str(self.dir), name, repr(sorted(kwargs.items())))
+        if key not in _FRAMES:
+            _FRAMES[key] = self._read(name, **kwargs)
+        return _FRAMES[key].copy()
+
+    def _read(self, name: str, **kwargs: Any) -> pd.DataFrame:
         return pd.read_csv(
             self.dir / name, dtype=str, keep_default_na=False, na_values=[""], **kwargs
         )
