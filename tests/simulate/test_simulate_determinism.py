@@ -79,3 +79,11 @@ def test_progress_is_reported_per_block(tmp_path: Path) -> None:
 def test_impossible_sizes_are_refused(tmp_path: Path, accounts: int, months: int) -> None:
     with pytest.raises(InputError):
         simulate_company(tmp_path, accounts=accounts, months=months)
+
+
+def test_the_public_surface_is_the_documented_one() -> None:
+    import accord.simulate as simulate
+
+    assert simulate.__all__ == ["SimulatedFile", "SimulationSummary", "simulate_company"]
+    for name in simulate.__all__:
+        assert hasattr(simulate, name)

@@ -18,7 +18,7 @@ from accord.simulate.handling import REASON_CODES
 from accord.simulate.journeys import OUTBOUND_CH, TEAMS, Touches, concat_touches
 from accord.simulate.rng import Concern
 
-__all__ = ["activities_and_touches", "exposures", "lifecycle_events", "touchpoints"]
+__all__ = ["activities", "activities_and_touches", "exposures", "lifecycle_events", "touchpoints"]
 
 TOUCHPOINTS: Final = (
     "source_system",
