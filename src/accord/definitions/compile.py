@@ -15,10 +15,10 @@ Semantics
 - ``count_distinct`` of an id (a table's id column or a reference such as ``contact_id``)
   counts distinct ``(source_system, id)`` pairs: ids are only unique inside one source
   system (:mod:`accord.data.schema`). Identity resolution merges records across systems.
-- A ratio or derived metric evaluates its inputs per period and dimension value, joins them
-  (full outer join, nulls matching nulls), treats a missing count or sum as 0, and divides
-  with a zero denominator giving null. There is no time spine: a period in which no input
-  has a row does not appear.
+- A ratio or derived metric evaluates its inputs per period and dimension value, puts them
+  side by side (:mod:`.composite`: null dimension values match), treats a missing count or
+  sum as 0, and divides with a zero denominator giving null. There is no time spine: a
+  period in which no input has a row does not appear.
 - A ``constant`` per month contributes ``value * months in the period`` (a year is 12, a
   quarter 3; without a grain, the date range in average Gregorian months of 30.436875 days).
 - A metric computed by an engine (``engine: clv``), or built on one, is not compiled: the
@@ -26,7 +26,6 @@ Semantics
 
 Examples
 --------
->>> import ibis
 >>> from accord.definitions.starter import starter_catalog
 >>> from accord.definitions.semantic import canonical_tables
 >>> c = compile_metric("mqls", metrics=starter_catalog().metrics(), tables=canonical_tables(),
