@@ -136,12 +136,18 @@ def _sha256(path: Path, out: list[str]) -> None:
     out.append(digest.hexdigest())
 
 
+LOAD_MEMORY_LIMIT = "1GB"
+"""DuckDB's memory budget during a load; staged rows beyond it spill to its temp folder."""
+
+
 @contextmanager
 def _session(con: duckdb.DuckDBPyConnection, timezone: str) -> Iterator[None]:
-    """Set the load's time zone (naive timestamps) and insertion order; restore after."""
+    """Set the load's time zone, insertion order and memory budget; restore them after."""
     saved = con.execute(
-        "SELECT current_setting('TimeZone'), current_setting('preserve_insertion_order')"
+        "SELECT current_setting('TimeZone'), current_setting('preserve_insertion_order'), "
+        "current_setting('memory_limit')"
     ).fetchone()
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     con.execute(f"SET TimeZone = '{timezone}'")
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = true")
@@ -152,6 +158,7 @@ def _session(con: duckdb.DuckDBPyConnection, timezone: str) -> Iterator[None]:
         if saved:
             con.execute(f"SET TimeZone = '{saved[0]}'")
             con.execute(f"SET preserve_insertion_order = {str(saved[1]).lower()}")
+            con.execute(f"SET memory_limit = '{saved[2]}'")
 
 
 def _expected(mapping: MappingSpec) -> list[Candidates]:

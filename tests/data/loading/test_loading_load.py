@@ -210,3 +210,30 @@ def test_sigkill_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, phase: 
         # and the warehouse still takes loads
         small = _big_touchpoints(tmp_path / "small.csv", 10)
         assert load_file(wh, small, mapping=get_preset("accord-touchpoints")).inserted == 10
+
+
+@pytest.mark.parametrize("materialize_below", [0, 10**9])
+def test_large_file_path_gives_the_same_result(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, materialize_below: int
+) -> None:
+    from accord.data.loading import write
+
+    monkeypatch.setattr(write, "MATERIALIZE_BELOW", materialize_below)
+    path = _write(
+        tmp_path / "d.csv",
+        DEALS + "1,A,closedwon,1,USD,2024-01-05,\n"
+        "2,B,closedwon,x,USD,2024-01-05,\n1,C,closedwon,3,USD,2024-01-05,\n"
+        "3,D,closedwon,-4,USD,never,\n",
+    )
+    report = load_file(warehouse, path, mapping=get_preset("hubspot-deals"))
+    problems = sorted(
+        (p["row"], p["column_name"], p["value"], p["reason"].split(" (")[0])
+        for p in quarantine_rows(warehouse).to_pylist()
+    )
+    assert problems == [
+        (2, "source_id", "1", "superseded by row 4"),
+        (3, "Amount", "x", "not an amount"),
+        (5, "Amount", "-4", "negative"),
+        (5, "Create Date", "never", "not a date-time"),
+    ]
+    assert (report.inserted, report.quarantined) == (1, 3)

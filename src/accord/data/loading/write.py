@@ -30,6 +30,11 @@ __all__ = ["detect_orders", "quarantine_rejects", "write_target"]
 
 DUPS = "_accord_dups"
 TYPED = "_accord_typed"
+BAD = "_accord_bad"
+MATERIALIZE_BELOW = 200_000
+"""Files up to this many rows have their typed rows materialized once (planning the parse
+expressions costs more than running them on small files); larger files evaluate them
+twice instead of writing every typed row one more time."""
 INCOMING = "_accord_incoming"
 Order = DateOrder
 
@@ -140,17 +145,17 @@ def write_target(
         f"FROM (SELECT _ord, {plan.system} AS source_system, {plan.source_id} AS source_id "
         f"FROM {plan.relation}) WHERE source_id IS NOT NULL GROUP BY ALL HAVING count(*) > 1"
     )
-    texts = ", ".join(_q("_t_" + n) for n in _problem_columns(plan) if n != "source_id")
+    texts = [_q("_t_" + n) for n in _problem_columns(plan)[1:]]
+    exclude = f" EXCLUDE ({', '.join(texts)})" if texts else ""
+    typed = f"SELECT *{exclude}, ({_ok_sql(plan, None)}) AS _ok FROM ({_typed_sql(plan, orders)})"
     con.execute(f"DROP TABLE IF EXISTS {TYPED}")
-    con.execute(
-        f"CREATE TEMP TABLE {TYPED} AS SELECT * EXCLUDE ({texts}), ({_ok_sql(plan, None)}) AS _ok "
-        f"FROM ({_typed_sql(plan, orders)})"
-        if texts
-        else f"CREATE TEMP TABLE {TYPED} AS SELECT *, ({_ok_sql(plan, None)}) AS _ok "
-        f"FROM ({_typed_sql(plan, orders)})"
-    )
+    if stage.records <= MATERIALIZE_BELOW:  # plan the big expressions once
+        con.execute(f"CREATE TEMP TABLE {TYPED} AS {typed}")
+        source = TYPED
+    else:  # evaluate twice (valid rows, then invalid ones) rather than write it all once more
+        source = f"({typed})"
     joined = (
-        f"{TYPED} t LEFT JOIN {DUPS} d ON d.source_system = t.source_system "
+        f"{source} t LEFT JOIN {DUPS} d ON d.source_system = t.source_system "
         "AND d.source_id = t.source_id"
     )
     good = f"SELECT t.* FROM {joined} WHERE t._ok AND (d.keep IS NULL OR d.keep = t._ord)"
@@ -158,11 +163,14 @@ def write_target(
     names = ", ".join(_q(c) for c in values)
     row_hash = f"(hash({', '.join('g.' + _q(c) for c in values)}) >> 1)::BIGINT"
     stamp = [load_id, loaded_at]
-    existing = _fetch(
-        con,
-        f"SELECT count(*) > 0 FROM {table} WHERE source_system IN "
-        f"(SELECT DISTINCT {plan.system} FROM {plan.relation})",
-    )[0]
+    systems = (
+        plan.system
+        if plan.system.startswith("'")
+        else f"SELECT DISTINCT {plan.system} FROM {plan.relation}"
+    )
+    existing = _fetch(con, f"SELECT count(*) > 0 FROM {table} WHERE source_system IN ({systems})")[
+        0
+    ]
     if not existing:
         inserted = _fetch(
             con,
@@ -197,7 +205,7 @@ def _merge(
     values = list(plan.table.column_names)
     con.execute(f"DROP TABLE IF EXISTS {INCOMING}")
     con.execute(
-        f"CREATE TEMP TABLE {INCOMING} AS SELECT "
+        f"CREATE TABLE {INCOMING} AS SELECT "
         f"{', '.join('g.' + _q(c) for c in values)}, {row_hash} AS _row_hash FROM ({good}) g"
     )
     keys = "w.source_system = i.source_system AND w.source_id = i.source_id"
@@ -246,8 +254,8 @@ def _quarantine(
 ) -> int:
     """Quarantine every problem of the invalid and superseded rows; return the row count.
 
-    The typed table has no texts; the bad rows get theirs back from the relation (the
-    join touches only the few bad rows' positions).
+    Typed rows carry no texts; the bad rows get theirs back from the relation (the join
+    keeps only the few bad rows' positions).
     """
     superseded = "b._keep IS NOT NULL AND b._keep <> b._ord"
     structs = []
@@ -269,14 +277,12 @@ def _quarantine(
         "WHERE NOT t._ok OR (d.keep IS NOT NULL AND d.keep <> t._ord)"
     )
     relation_texts = f"SELECT {', '.join([keys, *texts])} FROM {plan.relation}"
-    bad = (
-        (
-            f"SELECT b._ord, unnest([{', '.join(structs)}]) AS p "
-            f"FROM ({bad_rows}) b JOIN ({relation_texts}) r USING ({keys})"
-        )
-        .replace("b._t_", "r._t_")
-        .replace('b."_t_', 'r."_t_')
+    con.execute(f"DROP TABLE IF EXISTS {BAD}")
+    con.execute(
+        f"CREATE TEMP TABLE {BAD} AS SELECT b.*, r.* EXCLUDE ({keys}) "
+        f"FROM ({bad_rows}) b JOIN ({relation_texts}) r USING ({keys})"
     )
+    bad = f"SELECT b._ord, unnest([{', '.join(structs)}]) AS p FROM {BAD} b"
     table = literal(plan.table.name)
     problems = _fetch(
         con,
@@ -286,9 +292,9 @@ def _quarantine(
         "WHERE q.p.reason IS NOT NULL",
         [load_id, file],
     )[0]
-    if not problems:
-        return 0
-    return int(_fetch(con, f"SELECT count(*) FROM ({bad_rows})")[0])
+    count = _fetch(con, f"SELECT count(*) FROM {BAD}")[0] if problems else 0
+    con.execute(f"DROP TABLE {BAD}")
+    return int(count)
 
 
 _REJECT_REASONS = {
