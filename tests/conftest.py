@@ -24,6 +24,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        help="rewrite golden files (SQL, CLI output) instead of comparing against them",
+    )
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The reference data folder beside the checkout (``../shared/data``)."""
