@@ -64,7 +64,7 @@ def cdnow_rfm(cdnow_transactions: ibis.Table) -> ibis.Table:
 
 def test_cdnow_from_transactions_reproduces_paper(cdnow_rfm: ibis.Table) -> None:
     s = cdnow_rfm.to_pyarrow()
-    fit = fit_bgnbd(s["frequency"], s["recency"], s["T"])
+    fit = fit_bgnbd(frequency=s["frequency"], recency=s["recency"], T=s["T"])
     assert fit.status == "ok"
     assert fit.n_customers == 2357
     assert fit.n_repeat_buyers == 946
@@ -81,10 +81,15 @@ def test_cdnow_from_transactions_reproduces_paper(cdnow_rfm: ibis.Table) -> None
 
 def test_cdnow_pooled_in_warehouse_gives_same_fit(cdnow_rfm: ibis.Table) -> None:
     s = cdnow_rfm.to_pyarrow()
-    per_customer = fit_bgnbd(s["frequency"], s["recency"], s["T"], compress=False)
+    per_customer = fit_bgnbd(
+        frequency=s["frequency"], recency=s["recency"], T=s["T"], compress=False
+    )
     pooled = pool_rfm(cdnow_rfm).to_pyarrow()
     fit = fit_bgnbd(
-        pooled["frequency"], pooled["recency"], pooled["T"], weights=pooled["n_customers"]
+        frequency=pooled["frequency"],
+        recency=pooled["recency"],
+        T=pooled["T"],
+        weights=pooled["n_customers"],
     )
     assert fit.n_customers == 2357
     assert fit.n_distinct_rows == pooled.num_rows
@@ -95,7 +100,9 @@ def test_cdnow_pooled_in_warehouse_gives_same_fit(cdnow_rfm: ibis.Table) -> None
 
 
 def test_cdnow_published_summary(cdnow_summary: dict[str, np.ndarray]) -> None:
-    fit = fit_bgnbd(cdnow_summary["x"], cdnow_summary["t_x"], cdnow_summary["T"])
+    fit = fit_bgnbd(
+        frequency=cdnow_summary["x"], recency=cdnow_summary["t_x"], T=cdnow_summary["T"]
+    )
     assert fit.params is not None
     np.testing.assert_allclose(fit.params.as_array(), PUBLISHED.as_array(), rtol=2e-3)
     assert fit.log_likelihood == pytest.approx(PUBLISHED_LL, abs=0.05)
@@ -108,7 +115,7 @@ def test_cdnow_published_summary(cdnow_summary: dict[str, np.ndarray]) -> None:
 
 def test_log_likelihood_at_published_parameters(cdnow_summary: dict[str, np.ndarray]) -> None:
     ll = bgnbd_log_likelihood(
-        PUBLISHED, cdnow_summary["x"], cdnow_summary["t_x"], cdnow_summary["T"]
+        PUBLISHED, frequency=cdnow_summary["x"], recency=cdnow_summary["t_x"], T=cdnow_summary["T"]
     )
     assert ll == pytest.approx(PUBLISHED_LL, abs=0.1)
 
@@ -127,7 +134,7 @@ def test_recovers_planted_parameters() -> None:
     truth = BGNBDParams(r=0.5, alpha=6.0, a=0.8, b=2.5)
     T = rng.uniform(20, 78, 40_000)
     x, t_x = simulate_bgnbd(truth, T, rng)
-    fit = fit_bgnbd(x, t_x, T)
+    fit = fit_bgnbd(frequency=x, recency=t_x, T=T)
     assert fit.status == "ok"
     assert fit.params is not None
     assert fit.standard_errors is not None
@@ -137,11 +144,11 @@ def test_recovers_planted_parameters() -> None:
 
 
 def test_expected_outcomes_are_results() -> None:
-    few = fit_bgnbd([1, 0, 2], [3.0, 0.0, 5.0], [10.0, 10.0, 10.0])
+    few = fit_bgnbd(frequency=[1, 0, 2], recency=[3.0, 0.0, 5.0], T=[10.0, 10.0, 10.0])
     assert few.status == "too_few_customers"
     assert few.params is None
     assert not few.converged
-    none = fit_bgnbd([0] * 50, [0.0] * 50, [10.0] * 50)
+    none = fit_bgnbd(frequency=[0] * 50, recency=[0.0] * 50, T=[10.0] * 50)
     assert none.status == "no_repeat_buyers"
     assert none.n_customers == 50
 
@@ -154,7 +161,7 @@ def test_invalid_summary_is_an_input_error(
     x: list[float], t_x: list[float], T: list[float]
 ) -> None:
     with pytest.raises(InputError):
-        fit_bgnbd(x, t_x, T)
+        fit_bgnbd(frequency=x, recency=t_x, T=T)
 
 
 def test_predictions_for_new_customer_agree() -> None:
@@ -177,7 +184,9 @@ def test_fit_and_predictions_match_lifetimes(
     cdnow_summary: dict[str, np.ndarray], lifetimes_reference: dict[str, Any]
 ) -> None:
     peer = lifetimes_reference["bgnbd"]
-    fit = fit_bgnbd(cdnow_summary["x"], cdnow_summary["t_x"], cdnow_summary["T"])
+    fit = fit_bgnbd(
+        frequency=cdnow_summary["x"], recency=cdnow_summary["t_x"], T=cdnow_summary["T"]
+    )
     assert fit.params is not None
     peer_params = BGNBDParams(**peer["params"])
     np.testing.assert_allclose(fit.params.as_array(), peer_params.as_array(), rtol=1e-5)
@@ -229,3 +238,20 @@ def test_conditional_expectation_stays_finite_for_thousands_of_purchases() -> No
     assert np.all(np.diff(e) > 0)
     # at most the posterior purchase rate times the horizon
     assert np.all(e < (PUBLISHED.r + x) / (PUBLISHED.alpha + 52.0) * 52.0)
+
+
+def test_bad_weights_are_an_input_error() -> None:
+    with pytest.raises(InputError, match="weights"):
+        fit_bgnbd(frequency=[1, 0], recency=[2.0, 0.0], T=[5.0, 5.0], weights=[1.0, -1.0])
+    with pytest.raises(InputError, match="weights"):
+        fit_bgnbd(frequency=[1, 0], recency=[2.0, 0.0], T=[5.0, 5.0], weights=[1.0])
+
+
+def test_integer_parameter_differences_do_not_give_nan() -> None:
+    # r = a makes C-A-B an integer in the transformed 2F1, where SciPy returns NaN near z=1
+    p = BGNBDParams(r=1.212812260926578, alpha=0.05, a=1.212812260926578, b=4.0)
+    from scipy.special import hyp2f1
+
+    z = 25.0 / (p.alpha + 25.0)
+    direct = (p.a + p.b - 1) / (p.a - 1) * (1 - (1 - z) ** p.r * hyp2f1(p.r, p.b, p.a + p.b - 1, z))
+    assert expected_purchases(p, 25.0)[0] == pytest.approx(direct, rel=1e-10)

@@ -28,7 +28,7 @@ def test_cdnow_from_transactions_reproduces_note(cdnow_transactions: ibis.Table)
         amount_col="dollars",
         calibration_end="1997-09-30",
     ).to_pyarrow()
-    fit = fit_gamma_gamma(s["frequency"], s["monetary_value"])
+    fit = fit_gamma_gamma(frequency=s["frequency"], monetary_value=s["monetary_value"])
     assert fit.status == "ok"
     assert fit.n_customers == 946
     assert fit.params is not None
@@ -42,7 +42,7 @@ def test_cdnow_summary_matches_lifetimes(
     cdnow_summary: dict[str, np.ndarray], lifetimes_reference: dict[str, Any]
 ) -> None:
     # The summary file rounds zbar to cents, which moves gamma in the 4th digit (15.45).
-    fit = fit_gamma_gamma(cdnow_summary["x"], cdnow_summary["zbar"])
+    fit = fit_gamma_gamma(frequency=cdnow_summary["x"], monetary_value=cdnow_summary["zbar"])
     assert fit.params is not None
     assert fit.standard_errors is not None
     peer = lifetimes_reference["gamma_gamma"]
@@ -85,7 +85,7 @@ def test_recovers_planted_parameters() -> None:
     x = rng.integers(1, 12, n).astype(float)
     nu = rng.gamma(truth.q, 1.0 / truth.gamma, n)  # scale of each customer's spend
     m = rng.gamma(truth.p * x, 1.0 / nu) / x  # mean of x Gamma(p, nu) values
-    fit = fit_gamma_gamma(x, m)
+    fit = fit_gamma_gamma(frequency=x, monetary_value=m)
     assert fit.status == "ok"
     assert fit.params is not None
     assert fit.standard_errors is not None
@@ -95,8 +95,8 @@ def test_recovers_planted_parameters() -> None:
 
 
 def test_expected_outcomes_are_results() -> None:
-    assert fit_gamma_gamma([0, 0], [0.0, 0.0]).status == "no_repeat_buyers"
-    few = fit_gamma_gamma([1, 2, 0], [5.0, 6.0, 0.0])
+    assert fit_gamma_gamma(frequency=[0, 0], monetary_value=[0.0, 0.0]).status == "no_repeat_buyers"
+    few = fit_gamma_gamma(frequency=[1, 2, 0], monetary_value=[5.0, 6.0, 0.0])
     assert few.status == "too_few_customers"
     assert few.n_customers == 2
     assert few.params is None
@@ -104,13 +104,13 @@ def test_expected_outcomes_are_results() -> None:
 
 def test_non_positive_spend_is_an_input_error() -> None:
     with pytest.raises(InputError, match="positive"):
-        fit_gamma_gamma([1, 2] * 10, [5.0, -1.0] * 10)
+        fit_gamma_gamma(frequency=[1, 2] * 10, monetary_value=[5.0, -1.0] * 10)
 
 
 def test_one_time_buyers_carry_no_information(cdnow_summary: dict[str, np.ndarray]) -> None:
     params = GammaGammaParams(p=6.25, q=3.74, gamma=15.44)
     x, m = cdnow_summary["x"], cdnow_summary["zbar"]
     repeat = x > 0
-    assert gamma_gamma_log_likelihood(params, x, m) == gamma_gamma_log_likelihood(
-        params, x[repeat], m[repeat]
-    )
+    assert gamma_gamma_log_likelihood(
+        params, frequency=x, monetary_value=m
+    ) == gamma_gamma_log_likelihood(params, frequency=x[repeat], monetary_value=m[repeat])

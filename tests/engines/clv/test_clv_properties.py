@@ -76,8 +76,8 @@ def test_pooling_identical_rows_leaves_the_likelihood_unchanged(
     (px, ptx, pT), w = compress_rows(x, t_x, T)
     assert w.sum() == len(x)
     assert len(px) <= len(rows)
-    pooled = bgnbd_log_likelihood(p, px, ptx, pT, weights=w)
-    per_row = bgnbd_log_likelihood(p, x, t_x, T)
+    pooled = bgnbd_log_likelihood(p, frequency=px, recency=ptx, T=pT, weights=w)
+    per_row = bgnbd_log_likelihood(p, frequency=x, recency=t_x, T=T)
     assert np.isclose(pooled, per_row, rtol=1e-10, atol=1e-8)
 
 

@@ -23,7 +23,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize
 
-__all__ = ["FitStatus", "MLEResult", "compress_rows", "maximise_log_likelihood"]
+from accord.errors import InputError
+
+__all__ = ["FitStatus", "MLEResult", "compress_rows", "maximise_log_likelihood", "row_weights"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -63,6 +65,14 @@ class MLEResult:
     converged: bool
     iterations: int
     message: str
+
+
+def row_weights(weights: npt.ArrayLike | None, n: int) -> FloatArray:
+    """Weights of ``n`` rows (default 1 each), checked: one finite, non-negative per row."""
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if w.shape != (n,) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise InputError("weights must be one finite, non-negative number per row.")
+    return w
 
 
 def compress_rows(

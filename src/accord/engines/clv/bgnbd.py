@@ -21,13 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.special import digamma, expit, gammaln
 
+from accord.engines.clv._expected import alive_expected_purchases
 from accord.engines.clv._optimize import (
     FitStatus,
     FloatArray,
     compress_rows,
     maximise_log_likelihood,
+    row_weights,
 )
 from accord.errors import InputError
 
@@ -124,10 +126,10 @@ def _check_rfm(x: FloatArray, t_x: FloatArray, T: FloatArray) -> None:
 
 def bgnbd_log_likelihood(
     params: BGNBDParams,
+    *,
     frequency: npt.ArrayLike,
     recency: npt.ArrayLike,
     T: npt.ArrayLike,
-    *,
     weights: npt.ArrayLike | None = None,
 ) -> float:
     """Total BG/NBD log-likelihood, [FHL05]_ eq. (6).
@@ -135,11 +137,11 @@ def bgnbd_log_likelihood(
     Examples
     --------
     >>> p = BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    >>> round(bgnbd_log_likelihood(p, [2], [30.43], [38.86]), 4)
+    >>> round(bgnbd_log_likelihood(p, frequency=[2], recency=[30.43], T=[38.86]), 4)
     -9.4586
     """
     x, t_x, big_t = _as_arrays(frequency, recency, T)
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = row_weights(weights, len(x))
     value, _ = _Likelihood(x, t_x, big_t, w)(np.log(params.as_array()))
     return value
 
@@ -207,10 +209,10 @@ class _Likelihood:
 
 
 def fit_bgnbd(
+    *,
     frequency: npt.ArrayLike,
     recency: npt.ArrayLike,
     T: npt.ArrayLike,
-    *,
     weights: npt.ArrayLike | None = None,
     compress: bool = True,
     min_customers: int = 10,
@@ -239,17 +241,17 @@ def fit_bgnbd(
 
     Examples
     --------
-    Too little data is a result, not an exception. Here the likelihood keeps rising as
-    ``a, b -> 0`` (every customer either never or always drops out), so there is no
-    interior maximum:
+    A likelihood without an interior maximum is a result, not an exception. Here it keeps
+    rising as ``a, b -> 0`` (every customer either never or always drops out):
 
-    >>> fit = fit_bgnbd([0, 2, 1, 0, 5] * 4, [0, 30, 2, 0, 35] * 4, [39, 39, 38, 37, 39] * 4)
+    >>> x, t_x, T = [0, 2, 1, 0, 5] * 4, [0, 30, 2, 0, 35] * 4, [39, 39, 38, 37, 39] * 4
+    >>> fit = fit_bgnbd(frequency=x, recency=t_x, T=T)
     >>> fit.status, fit.n_customers, fit.n_distinct_rows
     ('did_not_converge', 20, 5)
     """
     x, t_x, big_t = _as_arrays(frequency, recency, T)
     _check_rfm(x, t_x, big_t)
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = row_weights(weights, len(x))
     n_customers = round(float(w.sum()))
     n_repeat = round(float(w[x > 0].sum()))
     if compress:
@@ -303,21 +305,6 @@ def probability_alive(
     return np.asarray(expit(-_log_odds_dead(params, x, t_x, big_t)), dtype=np.float64)
 
 
-def _tail(params: BGNBDParams, x: FloatArray, z: FloatArray) -> FloatArray:
-    """``(1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)`` through Euler's transformation.
-
-    ``2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z)`` (Abramowitz & Stegun 15.3.3)
-    turns it into ``(1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)``: the first two
-    parameters no longer grow with ``x``, so the series converges fast and nothing
-    overflows for heavy buyers (the direct form loses all precision near x = 1000).
-    """
-    r, a, b = params.r, params.a, params.b
-    return np.asarray(
-        np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z),
-        dtype=np.float64,
-    )
-
-
 def conditional_expected_purchases(
     params: BGNBDParams,
     t: float | npt.ArrayLike,
@@ -338,10 +325,9 @@ def conditional_expected_purchases(
     array([1.226])
     """
     x, t_x, big_t, horizon = _as_arrays(frequency, recency, T, t)
-    alpha, a, b = params.alpha, params.a, params.b
-    z = horizon / (alpha + big_t + horizon)
-    tail = _tail(params, x, z)
-    numerator = (a + b + x - 1) / (a - 1) * (1 - tail)
+    numerator = alive_expected_purchases(
+        params.r, params.a, params.b, x, params.alpha + big_t, horizon
+    )
     result = numerator * expit(-_log_odds_dead(params, x, t_x, big_t))
     return np.asarray(result, dtype=np.float64)
 
@@ -358,6 +344,11 @@ def expected_purchases(params: BGNBDParams, t: float | npt.ArrayLike) -> FloatAr
     array([0.534, 1.197])
     """
     horizon = np.atleast_1d(np.asarray(t, dtype=np.float64))
-    alpha, a, b = params.alpha, params.a, params.b
-    tail = _tail(params, np.zeros_like(horizon), horizon / (alpha + horizon))
-    return np.asarray((a + b - 1) / (a - 1) * (1 - tail), dtype=np.float64)
+    return alive_expected_purchases(
+        params.r,
+        params.a,
+        params.b,
+        np.zeros_like(horizon),
+        np.full_like(horizon, params.alpha),
+        horizon,
+    )

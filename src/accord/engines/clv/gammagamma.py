@@ -28,6 +28,7 @@ from accord.engines.clv._optimize import (
     FloatArray,
     compress_rows,
     maximise_log_likelihood,
+    row_weights,
 )
 from accord.errors import InputError
 
@@ -140,9 +141,9 @@ def _repeat_buyers(
 
 def gamma_gamma_log_likelihood(
     params: GammaGammaParams,
+    *,
     frequency: npt.ArrayLike,
     monetary_value: npt.ArrayLike,
-    *,
     weights: npt.ArrayLike | None = None,
 ) -> float:
     """Total Gamma-Gamma log-likelihood of the repeat buyers, [FH13]_.
@@ -152,19 +153,19 @@ def gamma_gamma_log_likelihood(
     Examples
     --------
     >>> p = GammaGammaParams(p=6.25, q=3.74, gamma=15.44)
-    >>> round(gamma_gamma_log_likelihood(p, [2, 0], [22.35, 0.0]), 4)
+    >>> round(gamma_gamma_log_likelihood(p, frequency=[2, 0], monetary_value=[22.35, 0.0]), 4)
     -3.5513
     """
     x, m, repeat = _repeat_buyers(frequency, monetary_value)
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = row_weights(weights, len(x))
     theta = np.log(params.as_array())
     return _log_likelihood_and_gradient(theta, x[repeat], m[repeat], w[repeat])[0]
 
 
 def fit_gamma_gamma(
+    *,
     frequency: npt.ArrayLike,
     monetary_value: npt.ArrayLike,
-    *,
     weights: npt.ArrayLike | None = None,
     min_customers: int = 10,
 ) -> GammaGammaFit:
@@ -188,12 +189,12 @@ def fit_gamma_gamma(
 
     Examples
     --------
-    >>> fit = fit_gamma_gamma([0, 1, 2], [0.0, 10.0, 12.0])
+    >>> fit = fit_gamma_gamma(frequency=[0, 1, 2], monetary_value=[0.0, 10.0, 12.0])
     >>> fit.status, fit.n_customers
     ('too_few_customers', 2)
     """
     x, m, repeat = _repeat_buyers(frequency, monetary_value)
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = row_weights(weights, len(x))
     x, m, w = x[repeat], m[repeat], w[repeat]
     n = round(float(w.sum()))
     if n == 0:

@@ -142,7 +142,7 @@ def fit_transactions(
     ).to_pyarrow()
     x = _column(summary, "frequency")
     t_x, big_t = _column(summary, "recency"), _column(summary, "T")
-    purchases = fit_bgnbd(x, t_x, big_t)
+    purchases = fit_bgnbd(frequency=x, recency=t_x, T=big_t)
 
     spend: GammaGammaFit | None = None
     m = np.zeros_like(x)
@@ -151,7 +151,7 @@ def fit_transactions(
         m = _column(summary, "monetary_value")
         usable = (x == 0) | (m > 0)
         nonpositive = int((~usable).sum())
-        spend = fit_gamma_gamma(x[usable], m[usable])
+        spend = fit_gamma_gamma(frequency=x[usable], monetary_value=m[usable])
 
     holdout = None
     if observation_end is not None and purchases.params is not None and len(x):
