@@ -143,9 +143,14 @@ def test_without_amount_only_purchases_are_modelled(tmp_path: Path) -> None:
     result = invoke("fit-file", f, "--customer-col", "cust", "--date-col", "day",
                     "--calibration-end", "2024-01-31", "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
+    assert "NaN" not in result.stdout  # strict JSON
     doc = json.loads(result.stdout)
     assert doc["gamma_gamma"] is None
     assert doc["customers"] == 30
+    top = doc["top_customers"]
+    assert all(c["clv"] is None and c["monetary_value"] is None for c in top)
+    expected = [c["expected_purchases"] for c in top]
+    assert expected == sorted(expected, reverse=True)
 
 
 def test_too_few_customers_is_reported_not_raised(tmp_path: Path) -> None:

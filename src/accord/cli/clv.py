@@ -313,7 +313,7 @@ def as_json(result: TransactionFit, setup: dict[str, Any], *, top: int) -> dict[
         "gamma_gamma": None,
         "fit_check": None,
         "total_clv": None if result.spend is None else result.total_clv,
-        "top_customers": [asdict(c) for c in result.customers[:top]],
+        "top_customers": [_no_nan(asdict(c)) for c in result.customers[:top]],
     }
     if result.spend is not None:
         doc["gamma_gamma"] = {
@@ -333,6 +333,11 @@ def as_json(result: TransactionFit, setup: dict[str, Any], *, top: int) -> dict[
     return doc
 
 
+def _no_nan(record: dict[str, Any]) -> dict[str, Any]:
+    """JSON has no NaN: quantities that need the spend model become null without it."""
+    return {k: None if isinstance(v, float) and np.isnan(v) else v for k, v in record.items()}
+
+
 def _emit_csv(result: TransactionFit) -> None:
     columns = [
         "customer", "frequency", "recency", "T", "monetary_value", "probability_alive",
@@ -341,7 +346,8 @@ def _emit_csv(result: TransactionFit) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for c in result.customers:
-        writer.writerow([getattr(c, name) for name in columns])
+        values = (getattr(c, name) for name in columns)
+        writer.writerow(["" if isinstance(v, float) and np.isnan(v) else v for v in values])
 
 
 def _table(title: str, *headers: str) -> Table:

@@ -145,7 +145,7 @@ def fit_transactions(
     purchases = fit_bgnbd(frequency=x, recency=t_x, T=big_t)
 
     spend: GammaGammaFit | None = None
-    m = np.zeros_like(x)
+    m = np.full_like(x, np.nan)  # no amounts, no spend
     nonpositive = 0
     if amount_col is not None:
         m = _column(summary, "monetary_value")
@@ -171,11 +171,13 @@ def fit_transactions(
         )
         value = np.full_like(x, np.nan)
         clv = np.full_like(x, np.nan)
-        if spend is not None and spend.params is not None and spend.params.q > 1:
+        gg = spend.params if spend is not None else None
+        spend_ok = gg is not None and gg.q > 1  # E[M] needs q > 1
+        if gg is not None and spend_ok:
             value = np.where(
                 (x > 0) & (m <= 0),  # refunds: the population mean spend
-                spend.params.mean_value,
-                conditional_expected_value(spend.params, frequency=x, monetary_value=m),
+                gg.mean_value,
+                conditional_expected_value(gg, frequency=x, monetary_value=m),
             )
             clv = (
                 margin
@@ -191,7 +193,8 @@ def fit_transactions(
                 )
             )
             total = float(clv.sum())
-        order = np.argsort(-np.nan_to_num(clv, nan=-np.inf), kind="stable")
+        # highest value first; without a spend model, most expected purchases first
+        order = np.argsort(-(clv if spend_ok else future), kind="stable")
         ids = summary[customer_col].to_pylist()
         customers = tuple(
             CustomerValue(
