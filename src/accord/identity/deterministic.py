@@ -10,20 +10,15 @@ records link nobody, and role addresses never become keys (see
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 import duckdb
 import pandas as pd
 
-from accord.identity.prepare import ROW
+from accord.identity.conflicts import conflict_sql
+from accord.identity.prepare import ROW, SOURCE
 
 __all__ = ["deterministic_links"]
-
-_NAME_GUARD = """
-    and (l.rule = 'national_id'
-         or sl.first_name is null or sr.first_name is null
-         or left(sl.first_name, 1) = left(sr.first_name, 1)
-         or (left(sl.first_name, 1) = left(sr.surname, 1)
-             and left(sl.surname, 1) = left(sr.first_name, 1)))
-"""
 
 
 def deterministic_links(
@@ -32,7 +27,7 @@ def deterministic_links(
     table: str,
     *,
     across_sources_only: bool,
-    names_present: bool = False,
+    present: Set[str] = frozenset(),
     max_group: int = 20,
 ) -> pd.DataFrame:
     """Pairs of records that share a key.
@@ -47,11 +42,10 @@ def deterministic_links(
         A table with ``__row`` and ``__source`` of every record.
     across_sources_only
         Link only records from different inputs (``link_only``).
-    names_present
-        *table* has ``first_name`` and ``surname``: an email or phone then links two
-        records only if their first names start alike (or either is missing, or the
-        names are swapped); partners sharing a landline or a family mailbox are left
-        to the model.
+    present
+        Features of *table*: an email or phone links two records only if they do not
+        conflict (:mod:`accord.identity.conflicts`), so partners sharing a landline or
+        a family mailbox are not merged; a national id always links.
     max_group
         Keys shared by more records than this are ignored.
 
@@ -64,8 +58,8 @@ def deterministic_links(
     if keys.empty:
         return pd.DataFrame({"left": [], "right": [], "rule": []})
     con.register("__accord_keys", keys)
-    source_filter = "and sl.__source <> sr.__source" if across_sources_only else ""
-    name_filter = _NAME_GUARD if names_present else ""
+    source_filter = f"and l.{SOURCE} <> r.{SOURCE}" if across_sources_only else ""
+    name_filter = f"and (kl.rule = 'national_id' or not {conflict_sql(present)})"
     links = con.sql(
         f"""
         with sized as (
@@ -74,11 +68,11 @@ def deterministic_links(
         ),
         usable as (select * from sized where n between 2 and {int(max_group)}),
         pairs as (
-            select l.{ROW} as row_l, r.{ROW} as row_r, l.rule
-            from usable l join usable r
-              on l.rule = r.rule and l.key = r.key and l.{ROW} < r.{ROW}
-            join {table} sl on sl.{ROW} = l.{ROW}
-            join {table} sr on sr.{ROW} = r.{ROW}
+            select kl.{ROW} as row_l, kr.{ROW} as row_r, kl.rule
+            from usable kl join usable kr
+              on kl.rule = kr.rule and kl.key = kr.key and kl.{ROW} < kr.{ROW}
+            join {table} l on l.{ROW} = kl.{ROW}
+            join {table} r on r.{ROW} = kr.{ROW}
             where true {source_filter} {name_filter}
         )
         select row_l as "left", row_r as "right",

@@ -7,6 +7,7 @@ the input headers, so the model and the blocking rules are written once:
 feature        from
 =============  ===============================================================
 first_name     first-name column, else the first word of a full name
+first_name_root  the given name a nickname stands for (``bill`` -> ``william``)
 surname        surname column, else the last word of a full name
 full_name      ``first_name || ' ' || surname`` (both present; term frequencies)
 dob            date of birth, ISO ``YYYY-MM-DD``
@@ -51,11 +52,13 @@ from accord.identity.normalise import (
     normalise_text,
     split_full_name,
 )
+from accord.identity.normalise.nicknames import given_name_root
 
 __all__ = ["FEATURES", "KEY_RULES", "Prepared", "harmonise", "prepare_records"]
 
 FEATURES: tuple[str, ...] = (
     "first_name",
+    "first_name_root",
     "surname",
     "full_name",
     "dob",
@@ -160,6 +163,7 @@ def _prepare_one(
         first = first.fillna(split.map(lambda p: p[0] if isinstance(p, tuple) else None))
         last = last.fillna(split.map(lambda p: p[1] if isinstance(p, tuple) else None))
     out["first_name"] = first
+    out["first_name_root"] = _map(first, lambda name: given_name_root(str(name)))
     out["surname"] = last
     both = first.notna() & last.notna()
     out["full_name"] = (first + " " + last).where(both, None)

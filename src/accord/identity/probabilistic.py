@@ -34,6 +34,7 @@ from splink.internals.exceptions import SplinkException
 
 from accord.identity.blocking import BlockingPlan, BlockingRule, count_pairs, plan_blocking
 from accord.identity.comparisons import FeatureComparison, comparisons_for
+from accord.identity.conflicts import conflict_sql
 from accord.identity.prepare import ROW, SOURCE
 
 __all__ = ["LinkType", "ModelOptions", "ScoredPairs", "score_pairs"]
@@ -87,8 +88,8 @@ class ScoredPairs:
     ----------
     pairs
         ``left``, ``right`` (record numbers, ``left < right``), ``match_probability``,
-        ``conflict`` (the records disagree on both first name and date of birth: never
-        accepted as a match, whatever the probability).
+        ``conflict`` (see :mod:`accord.identity.conflicts`: never accepted as a match,
+        whatever the probability).
     blocking
         The blocking plan used.
     comparisons
@@ -127,19 +128,6 @@ _PRIOR_RULES: tuple[tuple[str, ...], ...] = (
     ("first_name", "surname", "postcode"),
     ("first_name", "surname", "company"),
 )
-
-
-_CONFLICT = """(
-    l.dob <> r.dob and hamming(l.dob, r.dob) > 1 and abs(l.dob_days - r.dob_days) > 31
-    and not (left(l.dob, 4) = left(r.dob, 4)
-             and substr(l.dob, 6, 2) = substr(r.dob, 9, 2)
-             and substr(l.dob, 9, 2) = substr(r.dob, 6, 2))
-    and jaro_winkler_similarity(l.first_name, r.first_name) < 0.8
-    and l.first_name <> coalesce(r.surname, '') and r.first_name <> coalesce(l.surname, '')
-)"""
-"""A pair whose dates of birth differ beyond a typo (one digit, a month, day and month
-exchanged) *and* whose first names differ beyond a typo or a swap with the surname:
-two people, however much else they share (partners with one landline and mailbox)."""
 
 
 @contextmanager
@@ -219,13 +207,13 @@ def _fit_and_score(
         predictions = linker.inference.predict(
             threshold_match_probability=options.floor, warning_mode="never"
         )
-        conflict = _CONFLICT if {"first_name", "dob"} <= available else "false"
+        conflict = conflict_sql(available)
         pairs = con.sql(
             f"""
             select least(p.{ROW}_l, p.{ROW}_r) as "left",
                    greatest(p.{ROW}_l, p.{ROW}_r) as "right",
                    p.match_probability,
-                   coalesce({conflict}, false) as conflict
+                   {conflict} as conflict
             from {predictions.physical_name} p
             join {table} l on l.{ROW} = p.{ROW}_l
             join {table} r on r.{ROW} = p.{ROW}_r

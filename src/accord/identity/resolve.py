@@ -87,7 +87,7 @@ def resolve_records(
             prepared.keys,
             _TABLE,
             across_sources_only=options.link_type == "link_only",
-            names_present={"first_name", "surname"} <= set(prepared.present),
+            present=frozenset(prepared.present),
         )
         scored = score_pairs(con, _TABLE, prepared.present, options)
     finally:

@@ -28,8 +28,8 @@ class Resolution:
         ``"national_id"`` or ``"model"``; ``None`` when alone).
     links
         Every link found: ``left``, ``right`` (``__row`` numbers, ``left < right``),
-        ``match_probability``, ``rule`` and ``conflict`` (the two records disagree on
-        both first name and date of birth, so the link is never accepted). Model links
+        ``match_probability``, ``rule`` and ``conflict`` (the two records are two
+        people, see :mod:`accord.identity.conflicts`; never accepted). Model links
         below the threshold are kept down to the model's floor: with the conflicting
         ones, they are the candidates for review.
     columns

@@ -119,11 +119,17 @@ def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
     company = rng.choice(np.array(_COMPANIES, dtype=object), size=n)
     area = rng.integers(201, 989, size=n)
     line = rng.integers(0, 10_000_000, size=n)
+    emails = pd.Series([f"{lo}@{d}" for lo, d in zip(local, domains, strict=True)])
+    # a mailbox belongs to one person: a taken address gets a number, as providers do
+    repeat = emails.groupby(emails).cumcount().to_numpy()
+    emails = [
+        e if k == 0 else e.replace("@", f"{k}@", 1) for e, k in zip(emails, repeat, strict=True)
+    ]
     people = pd.DataFrame(
         {
             "first_name": first,
             "last_name": last,
-            "email": [f"{lo}@{d}" for lo, d in zip(local, domains, strict=True)],
+            "email": emails,
             "phone": [f"{a}{x:07d}" for a, x in zip(area, line, strict=True)],
             "dob": pd.Series(born).dt.strftime("%Y-%m-%d").to_numpy(),
             "city": rng.choice(np.array(_CITIES, dtype=object), size=n),
