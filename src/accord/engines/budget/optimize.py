@@ -14,7 +14,7 @@ inside its bounds, :math:`f_c'(x_c) \le \nu` at a lower bound and :math:`\ge \nu
 upper bound -- marginal returns are equalised (Boyd & Vandenberghe 2004, *Convex
 Optimization*, section 5.5.3, the "water-filling" example 5.2). Given :math:`\nu`, each
 :math:`x_c(\nu) = \operatorname{clip}(f_c'^{-1}(\nu), \ell_c, u_c)` is in closed form
-(:func:`~accord.engines.budget.transforms.logistic_saturation_inverse_slope`) and
+(:func:`~accord.engines.budget.transforms.logistic_saturation_inverse_log_slope`) and
 :math:`\sum_c x_c(\nu)` decreases in :math:`\nu`, so :math:`\nu` is found by bisection.
 """
 
@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.engines.budget.result import Allocation, ChannelAllocation, ResponseCurve
-from accord.engines.budget.transforms import logistic_saturation_inverse_slope
+from accord.engines.budget.transforms import logistic_saturation_inverse_log_slope
 from accord.errors import InputError
 
 __all__ = ["Bounds", "budget_scenarios", "optimize_budget"]
@@ -203,57 +203,78 @@ def _bounds(
 
 
 def _spend_at(
-    curves: Sequence[ResponseCurve], nu: float, lower: FloatArray, upper: FloatArray
+    curves: Sequence[ResponseCurve], log_nu: float, lower: FloatArray, upper: FloatArray
 ) -> FloatArray:
-    """Spend of each channel whose marginal return equals ``nu``, clipped to its bounds."""
+    """Spend of each channel whose marginal return is ``exp(log_nu)``, clipped to its bounds.
+
+    Marginal returns far out on a saturated curve underflow, so the multiplier is handled by
+    its logarithm throughout.
+    """
     out = np.empty(len(curves))
     for c, curve in enumerate(curves):
         if curve.coefficient <= 0.0:
             out[c] = lower[c]
             continue
-        unit_slope = nu * curve.spend_scale / curve.coefficient
-        x = curve.spend_scale * logistic_saturation_inverse_slope(unit_slope, lam=curve.lam)
-        out[c] = min(max(x, lower[c]), upper[c])
+        # Slope of s(u) on the saturation's own scale u = spend / m: nu * m / beta.
+        log_unit_slope = log_nu + np.log(curve.spend_scale) - np.log(curve.coefficient)
+        u = logistic_saturation_inverse_log_slope(float(log_unit_slope), lam=curve.lam)
+        out[c] = min(max(curve.spend_scale * u, lower[c]), upper[c])
     return out
 
 
 def _water_fill(
     curves: Sequence[ResponseCurve], budget: float, lower: FloatArray, upper: FloatArray
 ) -> tuple[FloatArray, float]:
-    """Bisect the multiplier ``nu`` so that the clipped spends add up to ``budget``."""
-    slopes = [c.marginal(float(lo)) for c, lo in zip(curves, lower, strict=True)]
-    top = max(max(slopes), 1e-300)
-    if _spend_at(curves, top, lower, upper).sum() >= budget:
-        return _finish(curves, _spend_at(curves, top, lower, upper), budget, lower, upper), top
-    low = top
-    while _spend_at(curves, low, lower, upper).sum() < budget and low > 1e-300:
-        low *= 1e-3
-    if _spend_at(curves, low, lower, upper).sum() < budget:
-        # Only channels with no response are left to absorb the rest: any split is optimal.
-        return _finish(curves, _spend_at(curves, low, lower, upper), budget, lower, upper), 0.0
-    high = top
+    """Bisect ``log nu`` so that the clipped spends add up to ``budget``; returns ``nu`` too."""
+
+    def total(log_nu: float) -> float:
+        return float(_spend_at(curves, log_nu, lower, upper).sum())
+
+    live = [c for c in curves if c.coefficient > 0.0]
+    if not live:
+        return _finish(lower.copy(), budget, lower, upper), 0.0
+    # At the largest slope at zero spend every channel sits at its lower bound.
+    high = max(float(np.log(c.coefficient * c.lam / (2.0 * c.spend_scale))) for c in live)
+    if total(high) >= budget:
+        return _finish(_spend_at(curves, high, lower, upper), budget, lower, upper), np.exp(high)
+    # Far enough down every live channel reaches its upper bound: u ~ -(log nu) / lam.
+    step = max(1.0, max(c.lam * budget / c.spend_scale for c in live))
+    low = high - step
+    while total(low) < budget and step < 1e12:
+        step *= 4.0
+        low = high - step
+    if total(low) < budget:
+        # Only channels with no response can take the rest: any split of it is optimal.
+        return _finish(_spend_at(curves, low, lower, upper), budget, lower, upper), 0.0
     for _ in range(200):
-        mid = float(np.sqrt(low * high))
-        if _spend_at(curves, mid, lower, upper).sum() >= budget:
+        mid = 0.5 * (low + high)
+        if total(mid) >= budget:
             low = mid
         else:
             high = mid
-        if high / low - 1.0 < 1e-14:
+        if high - low <= 1e-13 * max(1.0, abs(low)):
             break
-    spend = _spend_at(curves, low, lower, upper)
-    return _finish(curves, spend, budget, lower, upper), float(np.sqrt(low * high))
+    return _finish(_spend_at(curves, low, lower, upper), budget, lower, upper), float(np.exp(low))
 
 
 def _finish(
-    curves: Sequence[ResponseCurve],
     spend: FloatArray,
     budget: float,
     lower: FloatArray,
     upper: FloatArray,
 ) -> FloatArray:
-    """Remove the bisection's rounding so the spends add up to ``budget`` exactly."""
+    """Remove the bisection's rounding so the spends add up to ``budget`` exactly.
+
+    The gap goes to the channels strictly inside their bounds (whose marginal returns are
+    equal, so the split does not matter to first order); channels held at a bound stay there.
+    """
     gap = budget - spend.sum()
+    if gap == 0.0:
+        return spend
     room = (upper - spend) if gap > 0 else (spend - lower)
-    if gap != 0.0 and room.sum() > 0:
+    inside = (spend > lower) & (spend < upper)
+    if (room * inside).sum() > 0:
+        room = room * inside
+    if room.sum() > 0:
         spend = spend + np.sign(gap) * room * min(abs(gap) / room.sum(), 1.0)
     return spend

@@ -28,6 +28,7 @@ __all__ = [
     "adstock_weights",
     "geometric_adstock",
     "logistic_saturation",
+    "logistic_saturation_inverse_log_slope",
     "logistic_saturation_inverse_slope",
     "logistic_saturation_slope",
 ]
@@ -138,7 +139,8 @@ def logistic_saturation(x: NDArray[np.floating] | float, *, lam: float) -> Float
 
 
 def logistic_saturation_slope(x: NDArray[np.floating] | float, *, lam: float) -> FloatArray:
-    r"""Derivative :math:`s'(x) = \frac{\lambda}{2}\,(1 - \tanh^2(\lambda x / 2))`.
+    r"""Derivative :math:`s'(x) = \frac{2\lambda e^{-\lambda x}}{(1 + e^{-\lambda x})^2}
+    = \frac{\lambda}{2}\,(1 - \tanh^2(\lambda x / 2))`.
 
     Parameters
     ----------
@@ -152,15 +154,19 @@ def logistic_saturation_slope(x: NDArray[np.floating] | float, *, lam: float) ->
     numpy.ndarray
         The slope, decreasing from :math:`\lambda / 2` at 0 towards 0.
     """
-    th = np.tanh(0.5 * lam * np.asarray(x, dtype=np.float64))
-    return 0.5 * lam * (1.0 - th * th)
+    # 2 lam e^{-lam x} / (1 + e^{-lam x})^2: the same value without the cancellation of
+    # 1 - tanh^2 on the flat tail (x >= 0, so the exponential cannot overflow).
+    e = np.exp(-lam * np.abs(np.asarray(x, dtype=np.float64)))
+    slope: FloatArray = 2.0 * lam * e / (1.0 + e) ** 2
+    return slope
 
 
 def logistic_saturation_inverse_slope(slope: float, *, lam: float) -> float:
     r"""The ``x >= 0`` where :math:`s'(x)` equals ``slope``; 0 when ``slope >= lam / 2``.
 
     Solves :math:`\frac{\lambda}{2}(1 - \tanh^2(\lambda x/2)) = g`, i.e.
-    :math:`x = \frac{2}{\lambda}\,\operatorname{artanh}\sqrt{1 - 2g/\lambda}`. Used by the
+    :math:`x = \frac{2}{\lambda}\,\operatorname{artanh}\sqrt{1 - r}
+    = \frac{2}{\lambda} \log\frac{1 + \sqrt{1 - r}}{\sqrt{r}}`, :math:`r = 2g/\lambda`. Used by the
     budget optimiser to equalise marginal returns in closed form.
 
     Parameters
@@ -177,7 +183,35 @@ def logistic_saturation_inverse_slope(slope: float, *, lam: float) -> float:
     """
     if slope <= 0.0:
         return float("inf")
-    ratio = 2.0 * slope / lam
-    if ratio >= 1.0:
+    return logistic_saturation_inverse_log_slope(float(np.log(slope)), lam=lam)
+
+
+def logistic_saturation_inverse_log_slope(log_slope: float, *, lam: float) -> float:
+    r""":func:`logistic_saturation_inverse_slope` given :math:`\log g`.
+
+    Far out on the flat tail the slope underflows; working with its logarithm,
+    :math:`x = \frac{2}{\lambda}\big(\log(1 + \sqrt{1 - r}) - \tfrac12 \log r\big)`
+    stays exact for any :math:`\log r = \log g + \log(2 / \lambda)`.
+
+    Parameters
+    ----------
+    log_slope
+        :math:`\log g`.
+    lam
+        Steepness :math:`\lambda > 0`.
+
+    Returns
+    -------
+    float
+        The spend (on the saturation's scale) with that slope.
+
+    Examples
+    --------
+    >>> round(logistic_saturation_inverse_log_slope(-1000.0, lam=2.0), 3)  # slope e^-1000
+    500.693
+    """
+    log_ratio = log_slope + float(np.log(2.0 / lam))
+    if log_ratio >= 0.0:
         return 0.0
-    return float(2.0 / lam * np.arctanh(np.sqrt(1.0 - ratio)))
+    ratio = float(np.exp(log_ratio))  # 0.0 when it underflows, which is then exact enough
+    return float(2.0 / lam * (np.log1p(np.sqrt(1.0 - ratio)) - 0.5 * log_ratio))
