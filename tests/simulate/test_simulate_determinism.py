@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from accord.errors import InputError
-from accord.simulate import simulate_company
+from accord.simulate import params, simulate_company
 from accord.simulate.company import LOAD_ORDER
 from accord.simulate.params import BLOCK_ACCOUNTS
+
+if TYPE_CHECKING:
+    from conftest import Company
 
 AGGREGATED = {
     "google-ads-campaigns.csv",
@@ -43,12 +47,12 @@ def test_another_seed_writes_another_company(tmp_path: Path) -> None:
     assert len(differ) >= len(LOAD_ORDER)
 
 
-def test_a_block_is_the_same_whether_more_blocks_follow(tmp_path: Path) -> None:
-    """Streaming: the first block's rows do not change when a second block is added, so
-    blocks can be generated and written one at a time with bounded memory."""
-    one = simulate_company(tmp_path / "one", accounts=BLOCK_ACCOUNTS, seed=5)
-    two = simulate_company(tmp_path / "two", accounts=2 * BLOCK_ACCOUNTS, seed=5)
-    a, b = _files(one.out_dir), _files(two.out_dir)
+def test_a_block_is_the_same_whether_more_blocks_follow(tmp_path: Path, company: Company) -> None:
+    """Streaming: the first block's rows do not change when more blocks follow, so blocks
+    can be generated and written one at a time with bounded memory."""
+    one = simulate_company(tmp_path, accounts=BLOCK_ACCOUNTS, seed=company.summary.seed)
+    assert company.summary.accounts > BLOCK_ACCOUNTS
+    a, b = _files(one.out_dir), _files(company.dir)
     streamed = [n for n in a if n.endswith(".csv") and Path(n).name not in AGGREGATED]
     assert len(streamed) == len(LOAD_ORDER) - len(AGGREGATED) + 3
     for name in streamed:
@@ -62,17 +66,18 @@ def test_default_start_is_fixed_not_today(tmp_path: Path) -> None:
     assert '"start": "2024-01-01"' in text
 
 
-def test_progress_is_reported_per_block(tmp_path: Path) -> None:
+def test_progress_is_reported_per_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(params, "BLOCK_ACCOUNTS", 10)
     calls: list[tuple[str, int, int]] = []
     simulate_company(
         tmp_path,
-        accounts=BLOCK_ACCOUNTS + 10,
+        accounts=25,
         seed=1,
         progress=lambda stage, done, total: calls.append((stage, done, total)),
     )
     generating = [c for c in calls if c[0] == "Generating accounts"]
-    assert [c[1] for c in generating] == [BLOCK_ACCOUNTS, BLOCK_ACCOUNTS + 10]
-    assert all(c[2] == BLOCK_ACCOUNTS + 10 for c in calls)
+    assert [c[1] for c in generating] == [10, 20, 25]
+    assert all(c[2] == 25 for c in calls)
 
 
 @pytest.mark.parametrize(("accounts", "months"), [(0, 24), (10, 2), (10, 500)])
@@ -87,3 +92,13 @@ def test_the_public_surface_is_the_documented_one() -> None:
     assert simulate.__all__ == ["SimulatedFile", "SimulationSummary", "simulate_company"]
     for name in simulate.__all__:
         assert hasattr(simulate, name)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("accounts", [1, 3])
+def test_tiny_companies_with_no_leads_or_customers_still_write_every_file(
+    tmp_path: Path, accounts: int, seed: int
+) -> None:
+    summary = simulate_company(tmp_path, accounts=accounts, seed=seed, months=3)
+    assert {f.path.name for f in summary.files} == set(LOAD_ORDER)
+    assert all(f.path.exists() for f in summary.files)

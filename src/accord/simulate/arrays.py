@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["draw_cdf", "group_starts", "grouped_cumsum", "sigmoid"]
+__all__ = ["draw_cdf", "group_starts", "grouped_cumsum", "sigmoid", "take"]
 
 
 def group_starts(counts: np.ndarray) -> np.ndarray:
@@ -36,3 +36,12 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 def draw_cdf(rng: np.random.Generator, cdf: np.ndarray, n: int) -> np.ndarray:
     """*n* draws from a categorical distribution given by its cumulative weights."""
     return np.minimum(np.searchsorted(cdf / cdf[-1], rng.random(n), side="right"), cdf.size - 1)
+
+
+def take(values: np.ndarray, index: np.ndarray, fill: int | bool) -> np.ndarray:
+    """``values[index]`` where ``index >= 0``, *fill* elsewhere (also when *values* is
+    empty)."""
+    if values.size == 0:
+        return np.full(index.shape, fill, dtype=values.dtype)
+    out: np.ndarray = np.where(index >= 0, values[np.maximum(index, 0)], fill)
+    return out

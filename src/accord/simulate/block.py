@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from accord.simulate import ids
 from accord.simulate.accounts import Accounts, make_accounts
+from accord.simulate.arrays import take
 from accord.simulate.billing import Billing, make_billing
 from accord.simulate.clock import MISSING
 from accord.simulate.counters import Counters
@@ -144,7 +145,7 @@ def make_block(
     lead_rows = np.arange(len(leads))[::-1]
     first_lead[leads.person[lead_rows]] = lead_rows  # leads are sorted by person, time
     lag = rng(Concern.IDS).integers(*HUBSPOT_SYNC_LAG, n)
-    synced = np.where(first_lead >= 0, leads.created[np.maximum(first_lead, 0)] + lag, MISSING)
+    synced = np.where(first_lead >= 0, take(leads.created, first_lead, MISSING) + lag, MISSING)
     hs_created = np.where(people.origin == INBOUND, journeys.known_at, synced)
     hs_created = np.where((hs_created != MISSING) & (hs_created < world.t1), hs_created, MISSING)
     has = hs_created != MISSING

@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from accord.simulate import names, params, variation
+from accord.simulate.arrays import take
 from accord.simulate.block import Block
 from accord.simulate.clock import MISSING, format_times
 from accord.simulate.handling import REASON_CODES
@@ -146,17 +147,18 @@ def hubspot_contacts(b: Block) -> tuple[dict[str, pa.Array], dict[str, pa.Array]
     ]
     lead_row = b.first_lead[rows]
     has_lead = (lead_row >= 0) & ~is_dup
-    lr = np.maximum(lead_row, 0)
+    le = b.leads
+    reps = [r.name for r in params.REPS]
     owner = _where(
-        has_lead & (mql != MISSING), [params.REPS[o].name for o in b.leads.owner[lr]], [""] * n
+        has_lead & (mql != MISSING), [reps[o] for o in take(le.owner, lead_row, 0)], [""] * n
     )
     status = []
     for h, acc, reason, tried, sql in zip(
         has_lead.tolist(),
-        (b.leads.accepted_at[lr] != MISSING).tolist(),
-        b.leads.rejected_reason[lr].tolist(),
-        b.leads.attempted[lr].tolist(),
-        (b.leads.sql_at[lr] != MISSING).tolist(),
+        (take(le.accepted_at, lead_row, MISSING) != MISSING).tolist(),
+        take(le.rejected_reason, lead_row, -1).tolist(),
+        take(le.attempted, lead_row, False).tolist(),
+        (take(le.sql_at, lead_row, MISSING) != MISSING).tolist(),
         strict=True,
     ):
         if not h:
@@ -170,7 +172,7 @@ def hubspot_contacts(b: Block) -> tuple[dict[str, pa.Array], dict[str, pa.Array]
         else:
             status.append("Attempted to Contact" if tried else "New")
     sf_link = has_lead & (rng.random(n) < 0.9)
-    sf_ids = b.sf_lead(lr).to_pylist()
+    sf_ids = b.sf_lead(np.maximum(lead_row, 0)).to_pylist() if len(le) else [""] * n
     phone = variation.phone_formats(rng, [p.phone[i] for i in rows.tolist()], ("intl",), 0.5)
     title = _where(rng.random(n) < 0.3, [""] * n, [p.title[i] for i in rows.tolist()])
     web = variation.website_variants(rng, [a.domain[i] for i in acct.tolist()], 0.6)

@@ -200,7 +200,9 @@ def feedback(
     rng = b.rng(Concern.FEEDBACK_VARIATION)
     n = v.kind.size
     nps, rev, note = v.kind == 0, v.kind == 1, v.kind == 2
-    person = u.user_person[np.maximum(v.user, 0)]
+    # only NPS rows have a user; the others get a placeholder person that is never used
+    users = u.user_person if u.user_person.size else np.zeros(1, dtype=np.int64)
+    person = users[np.maximum(v.user, 0)]
     emails = _user_emails(b, person, rng, work=0.9, personal=0.1)
     system = np.array(["delighted", "g2", "salesforce"], dtype=object)[v.kind]
     fid = np.empty(n, dtype=object)
@@ -239,7 +241,7 @@ def feedback(
         "person_id": b.person_id(person[nps]),
         "account_id": b.true_account(person[nps]),
     }
-    has_text = np.array([bool(x) for x in v.body])
+    has_text = np.array([bool(x) for x in v.body], dtype=bool)
     themes = {
         "source_system": system[has_text],
         "source_id": fid[has_text],

@@ -79,6 +79,11 @@ class Leads:
         return int(self.counter.size)
 
 
+def _cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    """Concatenate *parts*; an empty array of *dtype* when there are none."""
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
 def _features(
     leads_person: np.ndarray,
     dup_reject: np.ndarray,
@@ -324,7 +329,7 @@ def make_leads(
         expected=float(p_sql[observed].sum()),
     )
 
-    events = Events(**{k: np.concatenate(v) if v else np.empty(0) for k, v in ev.items()})
+    events = Events(**{k: _cat(v, object if k == "stage" else np.int64) for k, v in ev.items()})
     return Leads(
         counter=counter,
         person=person,
@@ -341,8 +346,8 @@ def make_leads(
         treated=treated,
         exposed=exposed,
         events=events,
-        activity_lead=np.concatenate(act["lead"]),
-        activity_ts=np.concatenate(act["ts"]),
-        activity_type=np.concatenate(act["type"]),
-        activity_outcome=np.concatenate(act["outcome"]),
+        activity_lead=_cat(act["lead"], np.int64),
+        activity_ts=_cat(act["ts"], np.int64),
+        activity_type=_cat(act["type"], object),
+        activity_outcome=_cat(act["outcome"], object),
     )
