@@ -39,6 +39,12 @@ def discounted_expected_purchases(
 
     ``sum_{k=1..K} (E[Y(k L)] - E[Y((k-1) L)]) / (1+d)^k`` with ``E[Y(t)]`` from
     BG/NBD, FHL 2005 eq. (10). Parameters as for :func:`customer_lifetime_value`.
+
+    Examples
+    --------
+    >>> bg = BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> discounted_expected_purchases(bg, frequency=[2], recency=[30.43], T=[38.86]).round(3)
+    array([1.472])
     """
     if periods < 1 or period_length <= 0 or discount_rate <= -1:
         raise ValueError("periods >= 1, period_length > 0 and discount_rate > -1 are required")

@@ -158,6 +158,12 @@ def fit_sbg_cohorts(cohorts: Sequence[npt.ArrayLike], *, min_customers: int = 10
     -------
     SBGFit
         Joint estimates with a reason code.
+
+    Examples
+    --------
+    >>> fit = fit_sbg_cohorts([[1000, 631, 468, 382], [800, 510, 380], [900, 560]])
+    >>> fit.status, fit.n_cohorts, fit.n_customers
+    ('ok', 3, 2700)
     """
     rows: list[tuple[float, float, float]] = []  # (t, churned in t, survived t and stop)
     n_customers = 0
@@ -213,6 +219,11 @@ def retention_rate(params: SBGParams, t: npt.ArrayLike) -> FloatArray:
     """Share of those active after period ``t-1`` who renew at ``t`` (t >= 1), [FH07]_.
 
     ``r_t = (beta + t - 1) / (alpha + beta + t - 1)``: rises with tenure.
+
+    Examples
+    --------
+    >>> retention_rate(SBGParams(alpha=0.704, beta=1.182), [1, 2, 7]).round(3)
+    array([0.627, 0.756, 0.911])
     """
     t = np.asarray(t, dtype=np.float64)
     return np.asarray(

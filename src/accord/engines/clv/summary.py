@@ -161,6 +161,14 @@ def pool_rfm(summary: ir.Table, *, weight_col: str = "n_customers") -> ir.Table:
     -------
     ibis.Table
         ``frequency, recency, T, <weight_col>``.
+
+    Examples
+    --------
+    >>> import ibis
+    >>> s = ibis.memtable({"frequency": [0, 0, 2], "recency": [0.0, 0.0, 3.0], "T": [5.0] * 3})
+    >>> pooled = pool_rfm(s).order_by("frequency").to_pyarrow()
+    >>> pooled["frequency"].to_pylist(), pooled["n_customers"].to_pylist()
+    ([0, 2], [2, 1])
     """
     return summary.group_by(["frequency", "recency", "T"]).aggregate(
         **{weight_col: summary.count()}
