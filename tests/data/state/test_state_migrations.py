@@ -9,7 +9,14 @@ from accord.data.state import StateStore
 from accord.data.state.migrate import VERSION_TABLE, head_revision, known_revisions
 from accord.errors import MigrationError
 
-HEAD_TABLES = {"teams", "users", "audit_log", VERSION_TABLE}
+HEAD_TABLES = {
+    "teams",
+    "users",
+    "audit_log",
+    "definition_versions",
+    "definition_signatures",
+    VERSION_TABLE,
+}
 
 
 def _tables(store: StateStore) -> set[str]:

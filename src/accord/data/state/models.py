@@ -1,4 +1,5 @@
-"""Tables of the state store: teams, users and the audit log (SQLAlchemy 2, typed).
+"""Tables of the state store: teams, users, the audit log, definition versions and their
+signatures (SQLAlchemy 2, typed).
 
 The state store holds small, transactional, multi-user records. The schema is owned by
 the Alembic migrations in ``migrations/versions``; these models describe the *head*
@@ -22,19 +23,37 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     TypeDecorator,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["ROLES", "AuditEntry", "Base", "Role", "Team", "UTCDateTime", "User", "utcnow"]
+__all__ = [
+    "DEFINITION_STATUSES",
+    "ROLES",
+    "AuditEntry",
+    "Base",
+    "DefinitionSignatureRow",
+    "DefinitionVersionRow",
+    "Role",
+    "Team",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]
 
 Role = Literal["member", "lead", "admin"]
 """A user's role in their team: ``lead`` signs for the team, ``admin`` runs the workspace."""
 
 ROLES: tuple[Role, ...] = get_args(Role)
+
+DEFINITION_STATUSES: tuple[str, ...] = ("draft", "proposed", "in_force", "retired", "withdrawn")
+"""Where a definition version is in its life (``accord.definitions.store.Status``)."""
 
 # Named constraints, so that migrations can alter them on SQLite (batch mode needs names).
 NAMING_CONVENTION = {
@@ -133,3 +152,72 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(200), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class DefinitionVersionRow(Base):
+    """One version of a definition (term, metric, funnel, SLA, goal, attribution model).
+
+    ``spec`` holds the definition in canonical form (``accord.definitions.yaml_io.to_data``)
+    and ``content_hash`` its hash, which every signature repeats. ``owners`` (the teams that
+    must sign) is a copy of ``spec["owners"]`` kept for queries. The partial unique index
+    ``uq_definition_versions_in_force`` lets the database itself refuse a second in-force
+    version of a name.
+    """
+
+    __tablename__ = "definition_versions"
+    __table_args__ = (
+        UniqueConstraint("name", "version", name="uq_definition_versions_name_version"),
+        CheckConstraint(
+            "status IN ('draft', 'proposed', 'in_force', 'retired', 'withdrawn')", name="status"
+        ),
+        CheckConstraint("version >= 1", name="version"),
+        Index(
+            "uq_definition_versions_in_force",
+            "name",
+            unique=True,
+            sqlite_where=text("status = 'in_force'"),
+            postgresql_where=text("status = 'in_force'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(80))
+    owners: Mapped[list[str]] = mapped_column(JSON)
+    proposed_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    in_force_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    signatures: Mapped[list[DefinitionSignatureRow]] = relationship(
+        back_populates="version_row", order_by="DefinitionSignatureRow.id"
+    )
+
+
+class DefinitionSignatureRow(Base):
+    """A team's signature of one definition version, given by one of its leads.
+
+    ``content_hash`` is the hash of the content the person signed; a signature counts for
+    its version only while it equals the version's hash, so it never carries over to a
+    changed body. One signature per team and version.
+    """
+
+    __tablename__ = "definition_signatures"
+    __table_args__ = (
+        UniqueConstraint("version_id", "team_id", name="uq_definition_signatures_version_team"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(80))
+
+    version_row: Mapped[DefinitionVersionRow] = relationship(back_populates="signatures")
+    team: Mapped[Team] = relationship()
+    user: Mapped[User] = relationship()
