@@ -204,6 +204,18 @@ def _retention(tally: Tally) -> dict[str, Any]:
     }
 
 
+def _stages(tally: Tally, stages: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """Realised stage-to-stage counts, with MQL -> SAL from the first decisions."""
+    out: dict[str, Any] = {k: {m: round(x, 3) for m, x in v.items()} for k, v in stages.items()}
+    model = tally.sums("mql_model").get("all", {})
+    out["known_to_mql"] = {"people": model.get("people", 0.0), "mqls": model.get("mqls", 0.0)}
+    first = tally.sums("acceptance", "round1", "mql").values()
+    decided = sum(v.get("decided", 0.0) for v in first)
+    accepted = sum(v.get("accepted", 0.0) for v in first)
+    out["mql_to_sal"] = {"decided": decided, "accepted": accepted, "rate": _rate(accepted, decided)}
+    return out
+
+
 def document(
     world: World,
     tally: Tally,
@@ -272,7 +284,7 @@ def document(
             "remql_rate_of_recycled": params.REMQL_RATE,
         },
         "sla": _sla(tally),
-        "stages": {k: {m: round(x, 3) for m, x in v.items()} for k, v in stages.items()},
+        "stages": _stages(tally, stages),
         "deals": {
             "segments": {
                 s.name: {

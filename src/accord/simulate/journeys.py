@@ -43,7 +43,7 @@ _BETA = np.array([c.beta for c in params.CHANNELS])
 STITCH_RATE = 0.8
 SUBSCRIBER_RATE = 0.3
 HUBSPOT_DUPLICATE_RATE = 0.03
-VISITORS_PER_ACCOUNT = 10.0
+VISITORS_PER_ACCOUNT = 13.0
 
 
 @dataclass(frozen=True, slots=True)
