@@ -171,8 +171,30 @@ def _experiments(tally: Tally) -> dict[str, Any]:
             if e.outcome == "churn"
             else "added to the outcome's log-odds",
             "arms": arms,
+            **_lifts(e.outcome, arms),
         }
     return out
+
+
+_BASE = {"mql": ("conversions", "units"), "sql": ("sqls", "sals"), "churn": ("churned", "units")}
+
+
+def _lifts(outcome: str, arms: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """Treatment minus control of the outcome rate: realised, and expected under the
+    planted model (``expected`` sums of probabilities; mean theta for churn)."""
+    num, den = _BASE[outcome]
+    c, t = arms["control"], arms["treatment"]
+    realised = (_rate(t.get(num, 0), t.get(den, 0)), _rate(c.get(num, 0), c.get(den, 0)))
+    key = "theta_sum" if outcome == "churn" else "expected"
+    expected = (_rate(t.get(key, 0), t.get(den, 0)), _rate(c.get(key, 0), c.get(den, 0)))
+    diff = [None if a is None or b is None else round(a - b, 4) for a, b in (realised, expected)]
+    return {
+        "outcome_rate": f"{num} / {den}"
+        if outcome != "churn"
+        else "churned / units (churn per period: mean theta)",
+        "realised_lift": diff[0],
+        "expected_lift": diff[1],
+    }
 
 
 def _retention(tally: Tally) -> dict[str, Any]:
