@@ -117,7 +117,11 @@ def test_inverse_slope_inverts_the_slope(lam: float, x: float) -> None:
     if slope < 1e-9:  # flat tail: the inverse is ill-conditioned
         return
     back = logistic_saturation_inverse_slope(slope, lam=lam)
-    assert back == pytest.approx(x, rel=1e-6, abs=1e-6)
+    # The slope is flat at 0 (s''(0) = 0), so x itself is only determined to about
+    # sqrt(machine eps) / lam there; the slope at the answer is what must match.
+    assert float(logistic_saturation_slope(back, lam=lam)) == pytest.approx(slope, rel=1e-9)
+    if lam * x > 0.1:
+        assert back == pytest.approx(x, rel=1e-6)
 
 
 def test_inverse_slope_at_the_ends() -> None:

@@ -254,7 +254,12 @@ def _water_fill(
             high = mid
         if high - low <= 1e-13 * max(1.0, abs(low)):
             break
-    return _finish(_spend_at(curves, low, lower, upper), budget, lower, upper), float(np.exp(low))
+    # Interpolate between the brackets: only the channels on the margin (whose spend still
+    # moves between them) absorb the last bit, so channels at a bound stay exactly there.
+    over, under = _spend_at(curves, low, lower, upper), _spend_at(curves, high, lower, upper)
+    weight = (budget - under.sum()) / (over.sum() - under.sum())
+    spend = under + weight * (over - under)
+    return _finish(spend, budget, lower, upper), float(np.exp(low))
 
 
 def _finish(

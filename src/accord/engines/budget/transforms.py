@@ -213,5 +213,5 @@ def logistic_saturation_inverse_log_slope(log_slope: float, *, lam: float) -> fl
     log_ratio = log_slope + float(np.log(2.0 / lam))
     if log_ratio >= 0.0:
         return 0.0
-    ratio = float(np.exp(log_ratio))  # 0.0 when it underflows, which is then exact enough
-    return float(2.0 / lam * (np.log1p(np.sqrt(1.0 - ratio)) - 0.5 * log_ratio))
+    root = np.sqrt(-np.expm1(log_ratio))  # sqrt(1 - r), exact also for r close to 1
+    return float(2.0 / lam * (np.log1p(root) - 0.5 * log_ratio))
