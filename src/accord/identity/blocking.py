@@ -154,8 +154,13 @@ def plan_blocking(
     n_records: int,
     cartesian_limit: int,
     rule_budget: int,
+    total_budget: int | None = None,
 ) -> BlockingPlan:
     """Choose blocking rules for the records in *table*.
+
+    Families are visited most useful first; each contributes its loosest variant
+    within *rule_budget*, unless a rule already chosen implies it (its conditions are
+    a subset) or the running total would pass *total_budget*.
 
     Parameters
     ----------
@@ -169,6 +174,8 @@ def plan_blocking(
         Compare all pairs when n(n-1)/2 is at most this.
     rule_budget
         Largest pair count one rule may generate.
+    total_budget
+        Largest pair count all rules together may generate (``None``: no limit).
     """
     all_pairs = n_records * (n_records - 1) // 2
     if all_pairs <= cartesian_limit:
@@ -177,13 +184,22 @@ def plan_blocking(
     counts: list[int] = []
     for variants in candidate_families(present):
         for variant in variants:
+            if any(_implies(chosen, variant) for chosen in rules):
+                break
             pairs = count_pairs(con, table, variant)
             if pairs <= rule_budget:
-                if pairs > 0:
+                if pairs > 0 and (total_budget is None or sum(counts) + pairs <= total_budget):
                     rules.append(variant)
                     counts.append(pairs)
                 break
     return BlockingPlan(tuple(rules), tuple(counts), False)
+
+
+def _implies(chosen: BlockingRule, other: BlockingRule) -> bool:
+    """Every pair *other* blocks is blocked by *chosen* (its conditions are a subset)."""
+    mine = set(zip(chosen.left, chosen.right, strict=True))
+    theirs = set(zip(other.left, other.right, strict=True))
+    return mine <= theirs
 
 
 def _prefix(expression: str, side: str) -> str:

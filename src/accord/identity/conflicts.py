@@ -3,11 +3,11 @@
 Partners share a surname, a landline, an address and sometimes a mailbox; a linkage
 model that adds up agreeing evidence (Fellegi-Sunter assumes the comparisons are
 independent) then scores them as one person. Accord therefore never accepts a link,
-deterministic or scored, between two records whose **first names disagree** (Jaro-Winkler
-similarity below 0.7 after mapping nicknames to given names, and not explained by a
-first name and surname typed the other way round) **unless their dates of birth agree** (equal, one digit apart,
-within a month, or day and month exchanged). Such pairs are kept as links flagged
-``conflict`` for review.
+deterministic or scored, between two records whose **first names disagree**
+(Jaro-Winkler similarity below 0.7 after mapping nicknames to given names, and not
+explained by a first name and surname typed the other way round) **unless their dates
+of birth agree** (equal, one digit apart, within a month, or day and month exchanged).
+Such pairs are kept as links flagged ``conflict`` for review.
 """
 
 from __future__ import annotations

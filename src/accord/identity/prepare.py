@@ -37,12 +37,10 @@ import pandas as pd
 
 from accord.identity.columns import ColumnKind, ColumnMap, RecognisedColumn
 from accord.identity.normalise import (
+    ROLE_LOCAL_PARTS,
     account_domain,
-    email_local_part,
     email_match_key,
     infer_date_order,
-    is_role_email,
-    is_valid_email,
     normalise_company,
     normalise_date,
     normalise_identifier,
@@ -177,29 +175,42 @@ def _prepare_one(
         epoch = pd.Timestamp("1970-01-01")
         out["dob_days"] = ((days - epoch) // pd.Timedelta(days=1)).astype("Int64")
 
-    email_columns = of(ColumnKind.EMAIL)
-    out["email"] = _first_of(frame, email_columns, email_match_key)
-    out["email_user"] = _map(out["email"], email_local_part)
+    emails = [_map(frame[c], email_match_key) for c in of(ColumnKind.EMAIL)]
+    out["email"] = _coalesce_series(emails, len(frame))
+    out["email_user"] = _local_part(out["email"])
     phone = partial(normalise_phone, default_region=default_region)
-    phone_columns = of(ColumnKind.PHONE)
-    out["phone"] = _first_of(frame, phone_columns, phone)
+    phones = [_map(frame[c], phone) for c in of(ColumnKind.PHONE)]
+    out["phone"] = _coalesce_series(phones, len(frame))
     for kind, (feature, normaliser) in _SIMPLE.items():
         out[feature] = _first_of(frame, of(kind), normaliser)
 
+    ids = [_map(frame[c], normalise_identifier) for c in of(ColumnKind.NATIONAL_ID)]
     key_frames = [
-        _keys(frame, email_columns, "email", _email_key),
-        _keys(frame, phone_columns, "phone", phone),
-        _keys(frame, of(ColumnKind.NATIONAL_ID), "national_id", normalise_identifier),
+        *(_keys(_linking_emails(e), "email") for e in emails),
+        *(_keys(p, "phone") for p in phones),
+        *(_keys(i, "national_id") for i in ids),
     ]
+    if not key_frames:
+        key_frames = [pd.DataFrame({ROW: pd.Series([], dtype="int64"), "rule": [], "key": []})]
     keys = pd.concat(key_frames, ignore_index=True).drop_duplicates(ignore_index=True)
     return out, keys
 
 
-def _email_key(value: object) -> str | None:
-    """An email that may link deterministically: valid and not a role address."""
-    if not is_valid_email(value) or is_role_email(value):
-        return None
-    return email_match_key(value)
+def _local_part(keys: pd.Series) -> pd.Series:
+    """The part before ``@`` of email match keys (``None`` without one)."""
+    text = keys.astype("string")
+    has_at = text.str.contains("@", regex=False).fillna(False).astype(bool)
+    local = text.str.replace(r"@[^@]*$", "", regex=True)
+    local = local.where(has_at & (local != ""))
+    return local.astype(object).where(local.notna(), None)
+
+
+def _linking_emails(keys: pd.Series) -> pd.Series:
+    """Email keys that may link deterministically: valid and not a role address."""
+    text = keys.astype("string")
+    valid = text.str.match(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$").fillna(False)
+    role = _local_part(keys).isin(ROLE_LOCAL_PARTS)
+    return keys.where(valid.astype(bool) & ~role, None)
 
 
 def _map(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
@@ -230,15 +241,16 @@ def _first_of(frame: pd.DataFrame, names: list[str], normaliser: _Normaliser) ->
     return result
 
 
-def _keys(frame: pd.DataFrame, names: list[str], rule: str, key: _Normaliser) -> pd.DataFrame:
-    parts = []
-    for name in names:
-        values = _map(frame[name].astype(object), key)
-        mask = values.notna()
-        parts.append(pd.DataFrame({ROW: frame.index[mask], "rule": rule, "key": values[mask]}))
-    if not parts:
-        return pd.DataFrame({ROW: pd.Series([], dtype="int64"), "rule": [], "key": []})
-    return pd.concat(parts, ignore_index=True)
+def _coalesce_series(parts: list[pd.Series], length: int) -> pd.Series:
+    result = pd.Series([None] * length, dtype=object)
+    for part in parts:
+        result = result.fillna(part)
+    return result
+
+
+def _keys(values: pd.Series, rule: str) -> pd.DataFrame:
+    mask = values.notna()
+    return pd.DataFrame({ROW: values.index[mask], "rule": rule, "key": values[mask]})
 
 
 def harmonise(

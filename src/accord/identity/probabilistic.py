@@ -61,9 +61,11 @@ class ModelOptions:
     cartesian_limit
         Compare every pair when there are at most this many.
     rule_budget
-        Most pairs one blocking rule may generate; ``None``: max(2e6, 20 n).
+        Most pairs one blocking rule may generate; ``None``: max(1e6, 5 n).
+    total_budget
+        Most pairs all blocking rules together may generate; ``None``: max(5e6, 25 n).
     u_pairs
-        Pairs sampled to estimate u; ``None``: min(1e7, max(1e6, 10 n)).
+        Pairs sampled to estimate u; ``None``: max(1e6, min(4e6, 4 n)).
     em_pairs
         Most pairs one expectation-maximisation session uses.
     prior_recall
@@ -75,6 +77,7 @@ class ModelOptions:
     floor: float = 0.5
     cartesian_limit: int = 1_000_000
     rule_budget: int | None = None
+    total_budget: int | None = None
     u_pairs: float | None = None
     em_pairs: float = 2e6
     prior_recall: float = 0.6
@@ -168,7 +171,8 @@ def score_pairs(
     n = int(row[0]) if row else 0
     available = frozenset(present)
     comparisons = comparisons_for(available)
-    budget = options.rule_budget or max(2_000_000, 20 * n)
+    budget = options.rule_budget or max(1_000_000, 5 * n)
+    total = options.total_budget or max(5_000_000, 25 * n)
     plan = plan_blocking(
         con,
         table,
@@ -176,6 +180,7 @@ def score_pairs(
         n_records=n,
         cartesian_limit=options.cartesian_limit,
         rule_budget=budget,
+        total_budget=total,
     )
     names = tuple(c.name for c in comparisons)
     empty = pd.DataFrame({"left": [], "right": [], "match_probability": [], "conflict": []})
@@ -269,7 +274,7 @@ def _train(
             linker.training.estimate_probability_two_random_records_match(
                 prior_rules, recall=options.prior_recall
             )
-    u_pairs = options.u_pairs or min(1e7, max(1e6, 10.0 * n))
+    u_pairs = options.u_pairs or max(1e6, min(4e6, 4.0 * n))
     linker.training.estimate_u_using_random_sampling(
         max_pairs=u_pairs, seed=options.seed, num_chunks=1, min_count_per_level=None
     )
