@@ -100,7 +100,7 @@ def _stage_csv(
         f"compression={'gzip' if shape.compressed and source == path else 'none'!r}"
     )
     con.execute(
-        f"CREATE TABLE {STAGE} AS SELECT * FROM read_csv({literal(str(source))}, {options})"
+        f"CREATE TEMP TABLE {STAGE} AS SELECT * FROM read_csv({literal(str(source))}, {options})"
     )
     header_row = shape.skip + 1
     con.execute(
@@ -141,7 +141,7 @@ def _stage_columnar(
     headers = tuple(str(r[0]) for r in described)
     select = ", ".join(f"CAST({_ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(headers))
     try:
-        con.execute(f"CREATE TABLE {STAGE} AS SELECT {select} FROM {reader}")
+        con.execute(f"CREATE TEMP TABLE {STAGE} AS SELECT {select} FROM {reader}")
     except Exception as exc:
         raise FileRejected(
             f"is not a valid {shape.format} file: {_first_line(exc)}",

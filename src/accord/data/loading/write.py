@@ -73,7 +73,8 @@ def detect_orders(
         text = plan.texts[name]
         for group in (1, 2):
             part = f"TRY_CAST(NULLIF(regexp_extract({text}, '{SLASH_DATE}', {group}), '') AS INT)"
-            selects.append(f"max({part})")
+            iso = f"{text} LIKE '____-%'"  # cheap test that skips ISO values
+            selects.append(f"max({part}) FILTER (WHERE NOT ({iso}))")
     found = _fetch(con, f"SELECT {', '.join(selects)} FROM {plan.relation}")
     orders: dict[str, Order] = {}
     for i, name in enumerate(dated):
@@ -139,12 +140,7 @@ def write_target(
 ) -> TableCounts:
     """Upsert the valid rows of *plan* and quarantine the others; return the counts."""
     table = _q(plan.table.name)
-    con.execute(f"DROP TABLE IF EXISTS {DUPS}")
-    con.execute(
-        f"CREATE TEMP TABLE {DUPS} AS SELECT source_system, source_id, max(_ord) AS keep "
-        f"FROM (SELECT _ord, {plan.system} AS source_system, {plan.source_id} AS source_id "
-        f"FROM {plan.relation}) WHERE source_id IS NOT NULL GROUP BY ALL HAVING count(*) > 1"
-    )
+    has_dups = _find_duplicates(con, plan)
     texts = [_q("_t_" + n) for n in _problem_columns(plan)[1:]]
     exclude = f" EXCLUDE ({', '.join(texts)})" if texts else ""
     typed = f"SELECT *{exclude}, ({_ok_sql(plan, None)}) AS _ok FROM ({_typed_sql(plan, orders)})"
@@ -159,6 +155,8 @@ def write_target(
         "AND d.source_id = t.source_id"
     )
     good = f"SELECT t.* FROM {joined} WHERE t._ok AND (d.keep IS NULL OR d.keep = t._ord)"
+    if not has_dups:  # the usual case: no join at all
+        good = f"SELECT t.* FROM {source} t WHERE t._ok"
     values = list(plan.table.column_names)
     names = ", ".join(_q(c) for c in values)
     row_hash = f"(hash({', '.join('g.' + _q(c) for c in values)}) >> 1)::BIGINT"
@@ -191,6 +189,36 @@ def write_target(
         unchanged=int(unchanged),
         quarantined=int(quarantined),
     )
+
+
+def _find_duplicates(con: duckdb.DuckDBPyConnection, plan: TargetPlan) -> bool:
+    """Fill :data:`DUPS` with the ids that occur more than once and their last row.
+
+    Grouping by a 64-bit hash of the key is much cheaper than grouping by the key text;
+    only the rare colliding or duplicated hashes are then grouped by the key itself.
+    """
+    keys = (
+        f"SELECT _ord, {plan.system} AS source_system, {plan.source_id} AS source_id "
+        f"FROM {plan.relation}"
+    )
+    con.execute(f"DROP TABLE IF EXISTS {DUPS}")
+    repeated = _fetch(
+        con,
+        f"SELECT list(h) FROM (SELECT hash(source_system, source_id) AS h FROM ({keys}) "
+        "WHERE source_id IS NOT NULL GROUP BY h HAVING count(*) > 1)",
+    )[0]
+    if not repeated:
+        con.execute(
+            f"CREATE TEMP TABLE {DUPS} (source_system VARCHAR, source_id VARCHAR, keep BIGINT)"
+        )
+        return False
+    con.execute(
+        f"CREATE TEMP TABLE {DUPS} AS SELECT source_system, source_id, max(_ord) AS keep "
+        f"FROM ({keys}) WHERE source_id IS NOT NULL AND list_contains(?, "
+        "hash(source_system, source_id)) GROUP BY ALL HAVING count(*) > 1",
+        [repeated],
+    )
+    return True
 
 
 def _merge(
