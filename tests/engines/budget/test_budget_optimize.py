@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import minimize
+from reference_optimum import slsqp_best
 
 from accord.engines.budget import ResponseCurve, budget_scenarios, optimize_budget
 from accord.errors import InputError
@@ -24,30 +24,6 @@ def curves(draw: st.DrawFn) -> list[ResponseCurve]:
         )
         for i in range(n)
     ]
-
-
-def slsqp_best(curves: list[ResponseCurve], budget: float, lo: np.ndarray, hi: np.ndarray) -> float:
-    """The optimum found by a general-purpose solver (several starts), for comparison."""
-    scale = max(budget, 1.0)
-
-    def negative(z: np.ndarray) -> float:
-        return -sum(c.response(float(v) * scale) for c, v in zip(curves, z, strict=True))
-
-    best = -np.inf
-    starts = [np.clip(np.full(len(curves), budget / len(curves)), lo, hi)]
-    starts += [np.clip(lo + (hi - lo) * w, lo, hi) for w in np.eye(len(curves))]
-    for start in starts:
-        found = minimize(
-            negative,
-            start / scale,
-            method="SLSQP",
-            bounds=list(zip(lo / scale, hi / scale, strict=True)),
-            constraints=[{"type": "eq", "fun": lambda z: z.sum() - budget / scale}],
-            options={"ftol": 1e-12, "maxiter": 500},
-        )
-        if found.success and abs(found.x.sum() * scale - budget) < 1e-6 * scale:
-            best = max(best, -found.fun)
-    return float(best)
 
 
 @settings(max_examples=40, deadline=None)
