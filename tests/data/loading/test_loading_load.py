@@ -237,3 +237,13 @@ def test_large_file_path_gives_the_same_result(
         (5, "Create Date", "never", "not a date-time"),
     ]
     assert (report.inserted, report.quarantined) == (1, 3)
+
+
+def test_other_backends_are_refused_clearly(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from accord.errors import StoreError
+
+    other = Warehouse(url="postgres://db/warehouse", backend=SimpleNamespace(name="postgres"))
+    with pytest.raises(StoreError, match="needs the DuckDB warehouse"):
+        load_file(other, _deals(tmp_path / "d.csv", {1: "1"}), mapping=get_preset("hubspot-deals"))
