@@ -284,6 +284,11 @@ def _duckdb(warehouse: Warehouse) -> duckdb.DuckDBPyConnection:
             hint="Load into a DuckDB workspace, then copy the canonical tables to the other "
             "backend with Ibis (ibis.to_sql / backend.create_table).",
         )
+    if warehouse.read_only:
+        raise StoreError(
+            f"The warehouse {warehouse.url} is open read-only; loading writes to it.",
+            hint="Open it for writing (the default), and stop any process that holds it.",
+        )
     return warehouse.duckdb
 
 
