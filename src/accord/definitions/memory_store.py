@@ -2,7 +2,7 @@
 reference of the versioning rules, for tests and notebooks.
 
 The SQL state store implements the same protocol and must pass the same contract tests
-(``tests/definitions/store_contract.py``). This one does not know people's roles: any
+(``tests/definitions/test_definitions_store.py``). This one does not know people's roles: any
 person may sign for an owning team (the state store checks that the person is a lead of
 that team).
 
@@ -84,11 +84,13 @@ class MemoryDefinitionStore:
         """Propose *definition*; an unchanged definition returns the latest version."""
         versions = self._versions.setdefault(definition.name, [])
         digest = content_hash(definition)
-        if versions and versions[-1].content_hash == digest:
+        live = (Status.PROPOSED, Status.IN_FORCE)
+        if versions and versions[-1].status in live and versions[-1].content_hash == digest:
             return versions[-1]  # unchanged: proposed or in force already
+        now = self._clock()
         for i, v in enumerate(versions):
             if v.status is Status.PROPOSED:
-                versions[i] = replace(v, status=Status.WITHDRAWN)
+                versions[i] = replace(v, status=Status.WITHDRAWN, ended_at=now)
         current = self.in_force(definition.name)
         if current is not None and current.content_hash == digest:
             return current  # back to what is in force: the newer proposals are withdrawn
@@ -98,7 +100,7 @@ class MemoryDefinitionStore:
             status=Status.PROPOSED,
             content_hash=digest,
             proposed_by=by,
-            proposed_at=self._clock(),
+            proposed_at=now,
         )
         versions.append(new)
         return new
@@ -118,13 +120,14 @@ class MemoryDefinitionStore:
             )
         if team in {s.team for s in target.valid_signatures}:
             return target
-        signature = Signature(team, by, self._clock(), target.content_hash)
+        now = self._clock()
+        signature = Signature(team, by, now, target.content_hash)
         signed = replace(target, signatures=(*target.signatures, signature))
         versions = self._versions[name]
         if not signed.pending_teams:
             for i, v in enumerate(versions):
                 if v.status is Status.IN_FORCE:
-                    versions[i] = replace(v, status=Status.RETIRED)
-            signed = replace(signed, status=Status.IN_FORCE)
+                    versions[i] = replace(v, status=Status.RETIRED, ended_at=now)
+            signed = replace(signed, status=Status.IN_FORCE, in_force_at=now)
         versions[version - 1] = signed
         return signed

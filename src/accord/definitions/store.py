@@ -5,10 +5,11 @@ signature; this module fixes what it must offer (:class:`DefinitionStore`, a
 ``Protocol``) and the records it returns. The rules every implementation keeps:
 
 1. Proposing a definition whose content hash (:func:`~accord.definitions.hashing.
-   content_hash`) differs from the latest version creates a new version, status
-   ``proposed``, and withdraws older proposals; proposing an unchanged definition returns
-   the latest version, and proposing the in-force content again withdraws the proposals
-   and returns the in-force version.
+   content_hash`) differs from the latest live (proposed or in-force) version creates a
+   new version, status ``proposed``, and withdraws older proposals; proposing an
+   unchanged definition returns that version, and proposing the in-force content again
+   withdraws the proposals and returns the in-force version. (A withdrawn content proposed
+   again is a new version: its old signatures stay with the withdrawn one.)
 2. A signature records the team, the person, the time and the content hash of the version
    signed; it counts for a version only if the hashes match and the team owns it, so a
    signature never carries over to a changed body.
@@ -77,6 +78,10 @@ class DefinitionVersion:
     proposed_by: str
     proposed_at: datetime
     signatures: tuple[Signature, ...] = ()
+    in_force_at: datetime | None = None
+    """When it came into force (``None`` if it never did)."""
+    ended_at: datetime | None = None
+    """When it retired or was withdrawn (``None`` while proposed or in force)."""
 
     @property
     def name(self) -> str:
