@@ -24,6 +24,8 @@ from accord.errors import InputError
 
 __all__ = ["Window", "group_key", "period_key", "reach", "stage_pairs"]
 
+_FAR = dt.datetime(9999, 1, 1)
+
 
 @dataclass(frozen=True, slots=True)
 class Window:
@@ -81,12 +83,11 @@ def reach(t: ir.Table, entries: FunnelEntries, from_stage: str, to_stage: str) -
     if j <= i:
         raise InputError(f"{to_stage!r} does not come after {from_stage!r} in the funnel")
     x = t[from_stage]
-    best: ir.Value = ibis.null("timestamp")
-    for stage in entries.stages[j:]:
-        c = t[stage]
-        ok = c.notnull() & (c >= x)
-        best = ibis.ifelse(ok & (best.isnull() | (c < best)), c, best)
-    return best
+    # a flat LEAST over sentinel-filled candidates keeps the SQL linear in the stages
+    far = ibis.literal(_FAR)
+    candidates = [ibis.ifelse(t[s].notnull() & (t[s] >= x), t[s], far) for s in entries.stages[j:]]
+    best = candidates[0] if len(candidates) == 1 else ibis.least(*candidates)
+    return ibis.ifelse(best == far, ibis.null("timestamp"), best)
 
 
 def stage_pairs(

@@ -141,6 +141,7 @@ def funnel_entries(
     time_zone: str = "UTC",
     span: tuple[dt.datetime, dt.datetime] | None = None,
     attributes: ir.Table | None = None,
+    materialize: bool = True,
 ) -> FunnelEntries:
     """Build the first-entry table of a funnel (an Ibis expression; nothing runs here).
 
@@ -161,6 +162,10 @@ def funnel_entries(
     attributes
         Optional table keyed by ``entity_col`` (one row per entity) whose other columns
         (channel, source, segment, rep, ...) are carried for ``by=`` grouping.
+    materialize
+        Compute the table once in the backend (Ibis ``Table.cache()``: a temporary
+        table, dropped with the result) so every figure read from it does not rebuild
+        it; ``False`` keeps a lazy expression.
 
     Raises
     ------
@@ -220,6 +225,8 @@ def funnel_entries(
     ordered = ["entity", *names, *(f"n_{n}" for n in names)]
     ordered += [c for c in wide.columns if c.startswith("ignored_")]
     wide = wide.select(*ordered, *attr_cols)
+    if materialize:
+        wide = wide.cache()
     p = params(
         {
             "stages": names,

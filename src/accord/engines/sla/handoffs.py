@@ -123,6 +123,7 @@ def build_handoffs(
     team_col: str | None = None,
     owner_activities_only: bool = False,
     span: tuple[dt.datetime, dt.datetime] | None = None,
+    materialize: bool = True,
 ) -> Handoffs:
     """Build the hand-off table (an Ibis expression).
 
@@ -142,6 +143,10 @@ def build_handoffs(
         Count only activities whose ``activity_rep_col`` is the hand-off's owner.
     span
         UTC range for the time-zone offsets (default: 5 years before ``as_of``).
+    materialize
+        Compute the table once in the backend (Ibis ``Table.cache()``: a temporary
+        table, dropped with the result) so the reports reading it do not recompute it;
+        ``False`` keeps a lazy expression.
     """
     span = span or (as_of - dt.timedelta(days=5 * 366), as_of + dt.timedelta(days=2))
     cutoff = ibis.literal(as_of)
@@ -171,7 +176,8 @@ def build_handoffs(
     by_entity = ibis.window(group_by=raw.entity, order_by=raw.at)
     raw = raw.mutate(prev_decided=raw.decided.lag().over(by_entity))
     raw = raw.mutate(keep=raw.prev_decided.isnull() | raw.prev_decided)
-    raw = raw.mutate(seq=raw.keep.cast("int64").sum().over(by_entity))
+    running = ibis.cumulative_window(group_by=raw.entity, order_by=raw.at)
+    raw = raw.mutate(seq=raw.keep.cast("int64").sum().over(running))
     kept = raw.group_by(["entity", "seq"]).aggregate(
         handoff_at=raw.at.min(), merged=raw.count() - 1
     )
@@ -250,6 +256,8 @@ def build_handoffs(
         nth_attempt_at=j.a_at.min(where=j._rank == n - 1),
     )
     t = _judge(t, terms, clock, as_of)
+    if materialize:
+        t = t.cache()
     record = (
         params(
             {
