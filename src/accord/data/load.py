@@ -55,7 +55,7 @@ from accord.data.catalog import (
 )
 from accord.data.loading.plan import TargetPlan, plan_target, skip_sql
 from accord.data.loading.stage import STAGE, Stage, drop_stage, stage_file
-from accord.data.loading.write import detect_orders, quarantine_rejects, write_target
+from accord.data.loading.write import quarantine_rejects, write_target
 from accord.data.sources.sniff import FileShape, sniff
 from accord.data.sources.spec import Candidates, MappingSpec
 from accord.data.warehouse import Warehouse
@@ -335,12 +335,11 @@ def _run(
     for i, plan in enumerate(plans):
         name = plan.table.name
         with meter.phase(60.0 + i * step, 60.0 + (i + 1) * step, f"Checking {name}"):
-            orders = detect_orders(con, plan, mapping.read.date_format)
             result = write_target(
                 con,
                 plan,
                 stage,
-                orders=orders,
+                date_format=mapping.read.date_format,
                 load_id=load_id,
                 file=str(path),
                 loaded_at=_now(),

@@ -5,7 +5,7 @@
     my-workspace/
       accord.toml            settings (store URLs, time zone, currency)
       warehouse.duckdb       customer data (default; any Ibis backend URL instead)
-      state.sqlite           users, definitions, audit log (default; or PostgreSQL)
+      state.sqlite           users, definitions, signatures, audit log (default; or PostgreSQL)
 
 :meth:`Workspace.init` creates both stores and writes ``accord.toml`` *last*, so a failed
 init leaves no half-made workspace behind; :meth:`Workspace.open` finds and reads one;
@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +98,7 @@ class Workspace:
         state_url: str | None = None,
         timezone: str = "UTC",
         name: str | None = None,
+        populate: Callable[[StateStore], object] | None = None,
     ) -> Workspace:
         """Create a workspace in *root* (created if missing) with both stores.
 
@@ -113,6 +114,10 @@ class Workspace:
             IANA zone in which naive timestamps and SLA clocks are read.
         name
             Display name (default: the folder name).
+        populate
+            Called with the new state store once its teams exist, before the workspace is
+            complete (``accord init`` proposes the starter definitions here): if it
+            fails, no workspace is left behind.
 
         Raises
         ------
@@ -152,6 +157,8 @@ class Workspace:
                 for team in DEFAULT_TEAMS:
                     if team not in existing:
                         store.add_team(team, actor=INIT_ACTOR)
+                if populate is not None:
+                    populate(store)
             write_settings(settings)
         except BaseException:
             _remove([p for f in files for p in _companions(f)], root if made_root else None)

@@ -2,11 +2,10 @@
 
 All set-based SQL inside the load's transaction:
 
-1. the date order of every date column is decided from the whole column
-   (:func:`detect_orders`);
-2. duplicate ids in the file are found: the last row with an id wins, earlier rows are
-   quarantined as superseded (the file's latest state is the source's latest state;
-   loading an older row because the latest is malformed would be wrong);
+1. one pass decides each date column's order and finds the ids that repeat
+   (:mod:`.scan`): the last row with an id wins, earlier rows are quarantined as
+   superseded (the file's latest state is the source's latest state; loading an older
+   row because the latest is malformed would be wrong);
 3. valid rows are inserted, or, when the table already holds rows of this source system,
    compared with them by ``_row_hash`` and inserted, updated or left unchanged;
 4. every problem of every invalid row becomes a quarantine row.
@@ -18,17 +17,17 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from accord.data.catalog import QUARANTINE_TABLE, SQL_TYPES, TableCounts
-from accord.data.loading.parsers import SLASH_DATE, DateOrder, literal, parse_column
+from accord.data.loading.parsers import DateOrder, literal, parse_column
 from accord.data.loading.plan import TargetPlan
+from accord.data.loading.scan import DUPS, scan_target
 from accord.data.loading.stage import REJECTS, STAGE, Stage, row_sql
 from accord.data.schema import KEY_COLUMNS
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["detect_orders", "quarantine_rejects", "write_target"]
+__all__ = ["quarantine_rejects", "write_target"]
 
-DUPS = "_accord_dups"
 TYPED = "_accord_typed"
 BAD = "_accord_bad"
 MATERIALIZE_BELOW = 200_000
@@ -48,39 +47,6 @@ def _fetch(
 ) -> tuple[Any, ...]:
     row = con.execute(sql, params or []).fetchone()
     return tuple(row) if row else ()
-
-
-def detect_orders(
-    con: duckdb.DuckDBPyConnection, plan: TargetPlan, date_format: str
-) -> dict[str, Order]:
-    """Day/month order of each date column: forced by the mapping, else from the values.
-
-    ``auto``: a first number above 12 somewhere in the column means DD/MM, a second one
-    above 12 means MM/DD; a column with neither (or both) is read as MM/DD.
-    """
-    dated = [
-        c.name
-        for c in plan.table.columns
-        if c.type in ("date", "timestamp") and plan.texts.get(c.name, "NULL") != "NULL"
-    ]
-    if date_format in ("us", "eu", "iso"):
-        forced: Order = "us" if date_format == "us" else "eu" if date_format == "eu" else "iso"
-        return dict.fromkeys(dated, forced)
-    if not dated:
-        return {}
-    selects = []
-    for name in dated:
-        text = plan.texts[name]
-        for group in (1, 2):
-            part = f"TRY_CAST(NULLIF(regexp_extract({text}, '{SLASH_DATE}', {group}), '') AS INT)"
-            iso = f"{text} LIKE '____-%'"  # cheap test that skips ISO values
-            selects.append(f"max({part}) FILTER (WHERE NOT ({iso}))")
-    found = _fetch(con, f"SELECT {', '.join(selects)} FROM {plan.relation}")
-    orders: dict[str, Order] = {}
-    for i, name in enumerate(dated):
-        first, second = (found[2 * i] or 0), (found[2 * i + 1] or 0)
-        orders[name] = "eu" if first > 12 and second <= 12 else "us"
-    return orders
 
 
 def _value_columns(plan: TargetPlan) -> list[str]:
@@ -133,14 +99,15 @@ def write_target(
     plan: TargetPlan,
     stage: Stage,
     *,
-    orders: dict[str, Order],
+    date_format: str,
     load_id: str,
     file: str,
     loaded_at: dt.datetime,
 ) -> TableCounts:
     """Upsert the valid rows of *plan* and quarantine the others; return the counts."""
     table = _q(plan.table.name)
-    has_dups = _find_duplicates(con, plan)
+    scan = scan_target(con, plan, date_format)
+    orders, has_dups = scan.orders, scan.has_duplicates
     texts = [_q("_t_" + n) for n in _problem_columns(plan)[1:]]
     exclude = f" EXCLUDE ({', '.join(texts)})" if texts else ""
     typed = f"SELECT *{exclude}, ({_ok_sql(plan, None)}) AS _ok FROM ({_typed_sql(plan, orders)})"
@@ -189,36 +156,6 @@ def write_target(
         unchanged=int(unchanged),
         quarantined=int(quarantined),
     )
-
-
-def _find_duplicates(con: duckdb.DuckDBPyConnection, plan: TargetPlan) -> bool:
-    """Fill :data:`DUPS` with the ids that occur more than once and their last row.
-
-    Grouping by a 64-bit hash of the key is much cheaper than grouping by the key text;
-    only the rare colliding or duplicated hashes are then grouped by the key itself.
-    """
-    keys = (
-        f"SELECT _ord, {plan.system} AS source_system, {plan.source_id} AS source_id "
-        f"FROM {plan.relation}"
-    )
-    con.execute(f"DROP TABLE IF EXISTS {DUPS}")
-    repeated = _fetch(
-        con,
-        f"SELECT list(h) FROM (SELECT hash(source_system, source_id) AS h FROM ({keys}) "
-        "WHERE source_id IS NOT NULL GROUP BY h HAVING count(*) > 1)",
-    )[0]
-    if not repeated:
-        con.execute(
-            f"CREATE TEMP TABLE {DUPS} (source_system VARCHAR, source_id VARCHAR, keep BIGINT)"
-        )
-        return False
-    con.execute(
-        f"CREATE TEMP TABLE {DUPS} AS SELECT source_system, source_id, max(_ord) AS keep "
-        f"FROM ({keys}) WHERE source_id IS NOT NULL AND list_contains(?, "
-        "hash(source_system, source_id)) GROUP BY ALL HAVING count(*) > 1",
-        [repeated],
-    )
-    return True
 
 
 def _merge(
