@@ -34,26 +34,28 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from accord.data.catalog import (
-    LOADS_TABLE,
-    QUARANTINE_TABLE,
     TableCounts,
     ensure_warehouse_schema,
 )
 from accord.data.loading.plan import TargetPlan, plan_target, skip_sql
+from accord.data.loading.records import LoadReport, finish_load, record_rejection, utc_now
+from accord.data.loading.session import (
+    LOAD_MEMORY_LIMIT,
+    Meter,
+    Progress,
+    load_session,
+    sha256_file,
+)
 from accord.data.loading.stage import STAGE, Stage, drop_stage, stage_file
 from accord.data.loading.write import quarantine_rejects, write_target
 from accord.data.sources.sniff import FileShape, sniff
@@ -64,101 +66,14 @@ from accord.errors import FileRejected, InputError, StoreError
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["LoadReport", "Progress", "TableCounts", "load_file", "load_files"]
-
-
-class Progress(Protocol):
-    """Receives progress; called from a background thread while DuckDB works."""
-
-    def __call__(self, *, completed: float, total: float, description: str) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class LoadReport:
-    """What a load did (also stored as a row of ``_accord_loads``)."""
-
-    load_id: str
-    path: str
-    file_hash: str
-    mapping: str
-    rows_read: int
-    inserted: int
-    updated: int
-    unchanged: int
-    quarantined: int
-    skipped: int
-    seconds: float
-    tables: Mapping[str, TableCounts]
-
-
-class _Meter:
-    """Polls DuckDB's query progress and reports it as a share of the whole load."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, progress: Progress | None) -> None:
-        self._con, self._progress = con, progress
-
-    def report(self, completed: float, description: str) -> None:
-        if self._progress is not None:
-            self._progress(completed=completed, total=100.0, description=description)
-
-    @contextmanager
-    def phase(self, start: float, end: float, description: str) -> Iterator[None]:
-        self.report(start, description)
-        if self._progress is None:
-            yield
-            return
-        done = threading.Event()
-
-        def poll() -> None:
-            while not done.wait(0.25):
-                try:
-                    share = float(self._con.query_progress())
-                except Exception:  # no query running, or the connection is busy closing
-                    continue
-                if share >= 0:
-                    self.report(start + (end - start) * min(share, 100.0) / 100.0, description)
-
-        thread = threading.Thread(target=poll, name="accord-load-progress", daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            done.set()
-            thread.join()
-        self.report(end, description)
-
-
-def _sha256(path: Path, out: list[str]) -> None:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-    out.append(digest.hexdigest())
-
-
-LOAD_MEMORY_LIMIT = "1GB"
-"""DuckDB's memory budget during a load; staged rows beyond it spill to its temp folder."""
-
-
-@contextmanager
-def _session(con: duckdb.DuckDBPyConnection, timezone: str) -> Iterator[None]:
-    """Set the load's time zone, insertion order and memory budget; restore them after."""
-    saved = con.execute(
-        "SELECT current_setting('TimeZone'), current_setting('preserve_insertion_order'), "
-        "current_setting('memory_limit')"
-    ).fetchone()
-    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
-    con.execute(f"SET TimeZone = '{timezone}'")
-    con.execute("SET preserve_insertion_order = true")
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
-    try:
-        yield
-    finally:
-        if saved:
-            con.execute(f"SET TimeZone = '{saved[0]}'")
-            con.execute(f"SET preserve_insertion_order = {str(saved[1]).lower()}")
-            con.execute(f"SET memory_limit = '{saved[2]}'")
+__all__ = [
+    "LOAD_MEMORY_LIMIT",
+    "LoadReport",
+    "Progress",
+    "TableCounts",
+    "load_file",
+    "load_files",
+]
 
 
 def _expected(mapping: MappingSpec) -> list[Candidates]:
@@ -180,10 +95,6 @@ def _check_timezone(timezone: str) -> None:
             f"Unknown time zone {timezone!r}.",
             hint="Use an IANA name such as 'Europe/Berlin' or 'UTC'.",
         ) from exc
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _new_load_id(started: dt.datetime) -> str:
@@ -229,16 +140,16 @@ def load_file(
     _check_timezone(timezone)
     con = _duckdb(warehouse)
     ensure_warehouse_schema(warehouse)
-    started, clock = _now(), time.perf_counter()
+    started, clock = utc_now(), time.perf_counter()
     load_id = _new_load_id(started)
-    meter = _Meter(con, progress)
+    meter = Meter(con, progress)
     hashed: list[str] = []
-    hasher = threading.Thread(target=_sha256, args=(path, hashed), daemon=True)
+    hasher = threading.Thread(target=sha256_file, args=(path, hashed), daemon=True)
     zone = mapping.read.timezone or timezone
     try:
         shape = sniff(path, mapping.read, _expected(mapping))
         hasher.start()
-        with TemporaryDirectory(prefix="accord-load-") as workdir, _session(con, zone):
+        with TemporaryDirectory(prefix="accord-load-") as workdir, load_session(con, zone):
             try:
                 stage = _stage(con, path, shape, mapping, meter, workdir)
                 con.execute("BEGIN TRANSACTION")
@@ -248,7 +159,7 @@ def load_file(
             try:
                 counts, skipped = _run(con, path, stage, shape, mapping, meter, load_id)
                 hasher.join()
-                report = _finish(
+                report = finish_load(
                     con,
                     path,
                     mapping,
@@ -270,7 +181,7 @@ def load_file(
     except FileRejected as exc:
         if hasher.is_alive():
             hasher.join()
-        _record_rejection(con, path, mapping, load_id, started, clock, actor, exc, hashed)
+        record_rejection(con, path, mapping, load_id, started, clock, actor, exc, hashed)
         raise
     meter.report(100.0, f"Loaded {path.name}")
     return report
@@ -297,7 +208,7 @@ def _stage(
     path: Path,
     shape: FileShape,
     mapping: MappingSpec,
-    meter: _Meter,
+    meter: Meter,
     workdir: str,
 ) -> Stage:
     if shape.format == "csv":  # refuse before reading a large file when the header is wrong
@@ -322,7 +233,7 @@ def _run(
     stage: Stage,
     shape: FileShape,
     mapping: MappingSpec,
-    meter: _Meter,
+    meter: Meter,
     load_id: str,
 ) -> tuple[dict[str, TableCounts], int]:
     plans: list[TargetPlan] = [
@@ -342,7 +253,7 @@ def _run(
                 date_format=mapping.read.date_format,
                 load_id=load_id,
                 file=str(path),
-                loaded_at=_now(),
+                loaded_at=utc_now(),
             )
         previous = counts.get(name, TableCounts())
         counts[name] = TableCounts(
@@ -359,131 +270,6 @@ def _tuple(counts: TableCounts) -> tuple[int, int, int, int, int]:
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
     row = con.execute(sql, params or []).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
-
-
-def _finish(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    mapping: MappingSpec,
-    load_id: str,
-    started: dt.datetime,
-    clock: float,
-    actor: str | None,
-    stage: Stage,
-    skipped: int,
-    counts: dict[str, TableCounts],
-    file_hash: str,
-) -> LoadReport:
-    quarantined = _count(
-        con, f"SELECT count(DISTINCT row) FROM {QUARANTINE_TABLE} WHERE load_id = ?", [load_id]
-    )
-    report = LoadReport(
-        load_id=load_id,
-        path=str(path),
-        file_hash=file_hash,
-        mapping=mapping.name,
-        rows_read=stage.records + stage.rejected,
-        inserted=sum(c.inserted for c in counts.values()),
-        updated=sum(c.updated for c in counts.values()),
-        unchanged=sum(c.unchanged for c in counts.values()),
-        quarantined=quarantined,
-        skipped=skipped,
-        seconds=time.perf_counter() - clock,
-        tables=counts,
-    )
-    _insert_load(
-        con,
-        report,
-        started=started,
-        actor=actor,
-        status="loaded",
-        message=None,
-        source_system=mapping.source_system,
-    )
-    return report
-
-
-def _insert_load(
-    con: duckdb.DuckDBPyConnection,
-    report: LoadReport,
-    *,
-    started: dt.datetime,
-    actor: str | None,
-    status: str,
-    message: str | None,
-    source_system: str,
-) -> None:
-    size = Path(report.path).stat().st_size if Path(report.path).is_file() else None
-    tables = json.dumps({k: asdict(v) for k, v in report.tables.items()})
-    con.execute(
-        f"INSERT INTO {LOADS_TABLE} (load_id, started_at, finished_at, actor, path, file_hash, "
-        "file_bytes, mapping, source_system, status, rows_read, inserted, updated, unchanged, "
-        "quarantined, skipped, seconds, tables, message) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            report.load_id,
-            started,
-            _now(),
-            actor,
-            report.path,
-            report.file_hash or None,
-            size,
-            report.mapping,
-            source_system,
-            status,
-            report.rows_read,
-            report.inserted,
-            report.updated,
-            report.unchanged,
-            report.quarantined,
-            report.skipped,
-            report.seconds,
-            tables,
-            message,
-        ],
-    )
-
-
-def _record_rejection(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    mapping: MappingSpec,
-    load_id: str,
-    started: dt.datetime,
-    clock: float,
-    actor: str | None,
-    exc: FileRejected,
-    hashed: list[str],
-) -> None:
-    report = LoadReport(
-        load_id,
-        str(path),
-        hashed[0] if hashed else "",
-        mapping.name,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        time.perf_counter() - clock,
-        {},
-    )
-    con.execute("BEGIN TRANSACTION")
-    try:
-        _insert_load(
-            con,
-            report,
-            started=started,
-            actor=actor,
-            status="rejected",
-            message=exc.message,
-            source_system=mapping.source_system,
-        )
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def load_files(
