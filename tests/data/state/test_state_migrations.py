@@ -15,6 +15,7 @@ HEAD_TABLES = {
     "audit_log",
     "definition_versions",
     "definition_signatures",
+    "api_tokens",
     VERSION_TABLE,
 }
 

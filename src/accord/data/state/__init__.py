@@ -1,4 +1,4 @@
-"""The state store: users, teams, audit log (and later definitions and workflows).
+"""The state store: users, teams, audit log, definitions, API tokens (and later workflows).
 
 SQLAlchemy 2 models, Alembic migrations shipped in the package, and :class:`StateStore`.
 """
@@ -9,6 +9,7 @@ from accord.data.state.audit import AuditRecord
 from accord.data.state.models import ROLES, Role
 from accord.data.state.people import DEFAULT_TEAMS, TeamRecord, UserRecord
 from accord.data.state.store import StateStore
+from accord.data.state.tokens import TokenRecord
 
 __all__ = [
     "DEFAULT_TEAMS",
@@ -17,5 +18,6 @@ __all__ = [
     "Role",
     "StateStore",
     "TeamRecord",
+    "TokenRecord",
     "UserRecord",
 ]

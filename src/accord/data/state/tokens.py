@@ -40,7 +40,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from accord.data.state.audit import record_change
 from accord.data.state.models import Base, User, UTCDateTime, utcnow
-from accord.data.state.people import UserRecord, check_actor, get_user, user_record
+from accord.data.state.people import UserRecord, check_actor, get_user
 from accord.errors import Conflict, InputError, NotFound
 
 __all__ = [
@@ -190,7 +190,7 @@ def authenticate_token(session: Session, secret: str) -> UserRecord | None:
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
-    return user_record(row.user)
+    return get_user(session, row.user.name)
 
 
 def list_tokens(session: Session, *, user: str | None = None) -> list[TokenRecord]:
