@@ -43,6 +43,8 @@ __all__ = [
     "period_grid",
     "period_label",
     "to_local",
+    "to_local_py",
+    "to_utc_py",
     "truncate",
 ]
 
@@ -72,6 +74,23 @@ def check_time_zone(time_zone: str) -> ZoneInfo:
             f"unknown time zone {time_zone!r}",
             hint="use an IANA name such as 'Europe/Berlin' or 'America/New_York'",
         ) from exc
+
+
+def to_utc_py(local: dt.datetime, time_zone: str) -> dt.datetime:
+    """The naive-UTC instant of the local wall-clock time *local* (the earlier one when a
+    DST change repeats it)."""
+    if time_zone in ("UTC", "Etc/UTC"):
+        return local
+    aware = local.replace(tzinfo=check_time_zone(time_zone), fold=0)
+    return aware.astimezone(_UTC).replace(tzinfo=None)
+
+
+def to_local_py(utc: dt.datetime, time_zone: str) -> dt.datetime:
+    """Local wall-clock time of the naive-UTC instant *utc*."""
+    if time_zone in ("UTC", "Etc/UTC"):
+        return utc
+    zone = check_time_zone(time_zone)
+    return utc.replace(tzinfo=_UTC).astimezone(zone).replace(tzinfo=None)
 
 
 def _offset(zone: ZoneInfo, utc: dt.datetime) -> int:

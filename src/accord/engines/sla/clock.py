@@ -5,29 +5,27 @@ on weekends does not count. A :class:`Clock` measures elapsed time that way *ins
 warehouse*, with plain arithmetic on epoch seconds (no calendar table, no UDF, so any
 Ibis backend runs it):
 
-1. UTC timestamps become local wall-clock time (:func:`~accord.engines.funnel.periods.
-   to_local`), then local epoch seconds ``x``.
-2. Every instant gets a **clock position** ``P(x)``: the clock seconds between a fixed
-   Monday 00:00 (1970-01-05) and ``x``. With ``y = x - 4 days``, ``d = floor(y / 86400)``
-   (days since that Monday), ``w = floor(d / 7)``, ``dow = d - 7w`` (0 = Monday),
-   ``s = y - 86400 d`` (seconds into the day) and a working day of ``H`` seconds from
-   ``o`` (opening time):
-
-   - calendar clock: ``P = x``;
-   - business clock: ``P = 5Hw + H min(dow, 5) + [dow < 5] clamp(s - o, 0, H)``.
-
-3. Elapsed clock time between two instants is ``P(b) - P(a)``; the instant a
-   commitment falls due is the inverse of ``P`` at ``P(a) + allowance``
-   (:meth:`Clock.instant`), placed at the end of the last working second (a deadline
-   that lands on a closing time is shown at the closing time, not the next opening).
+1. Every instant gets a **clock position** ``P``, in seconds. On a calendar clock
+   ``P`` is the UTC epoch seconds (real elapsed time, also across DST changes).
+2. On a business clock the UTC timestamp first becomes local wall-clock time
+   (:func:`~accord.engines.funnel.periods.to_local`) with local epoch seconds ``x``;
+   ``P`` counts the working seconds between a fixed Monday 00:00 (1970-01-05) and
+   ``x``. With ``y = x - 4 days``, ``d = floor(y / 86400)`` (days since that Monday),
+   ``w = floor(d / 7)``, ``dow = d - 7w`` (0 = Monday), ``s = y - 86400 d`` (seconds into
+   the day) and a working day of ``H`` seconds opening at ``o``:
+   ``P = 5Hw + H min(dow, 5) + [dow < 5] clamp(s - o, 0, H)``.
+3. Elapsed clock time between two instants is ``P(b) - P(a)``; the time a commitment
+   falls due is the inverse of ``P`` at ``P(a) + allowance`` (:meth:`Clock.due`), in
+   local time, placed at the end of the last working second (a deadline that lands on a
+   closing time is shown at the closing time, not at the next opening).
 
 Allowances in days run on the same clock: on a business clock one day is one working
 day (``H`` seconds). Public holidays are not modelled.
 
 Examples
 --------
->>> clock = Clock(business_days=True, hours=(dt.time(9), dt.time(17)))
->>> friday_4pm, monday_10am = dt.datetime(2024, 3, 1, 16), dt.datetime(2024, 3, 4, 10)
+>>> clock = Clock("Europe/Berlin", hours=(dt.time(9), dt.time(17)))
+>>> friday_4pm, monday_10am = dt.datetime(2024, 3, 1, 15), dt.datetime(2024, 3, 4, 9)  # UTC
 >>> (clock.position_py(monday_10am) - clock.position_py(friday_4pm)) / 3600
 2.0
 >>> Clock().kind, clock.kind, clock.day_seconds
@@ -43,7 +41,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from accord.engines.funnel.periods import check_time_zone, to_local
+from accord.engines.funnel.periods import check_time_zone, to_local, to_local_py
 from accord.errors import InputError
 
 __all__ = ["Clock"]
@@ -112,9 +110,21 @@ class Clock:
         """Local wall-clock time of naive-UTC *ts*."""
         return to_local(ts, self.time_zone, span=span)
 
-    def position(self, local: ir.TimestampValue) -> ir.FloatingValue:
-        """Clock position (seconds) of the local timestamp expression *local*."""
-        x = local.epoch_seconds().cast("float64")
+    def seconds(
+        self, ts: ir.TimestampValue, span: tuple[dt.datetime, dt.datetime]
+    ) -> ir.FloatingValue:
+        """Epoch seconds the clock reads *ts* (naive UTC) in: UTC on a calendar clock
+        (real elapsed time, also across DST changes), local wall-clock time on a
+        business clock."""
+        if not self.business_days:
+            return ts.epoch_seconds().cast("float64")
+        return self.local(ts, span).epoch_seconds().cast("float64")
+
+    def position_of(self, x: ir.FloatingValue) -> ir.FloatingValue:
+        """Clock position of :meth:`seconds` value *x* (step 2 of the module docs).
+
+        Staging :meth:`seconds` and this in two ``mutate`` calls keeps the SQL small.
+        """
         if not self.business_days:
             return x
         h, o = self.day_seconds, self.opens
@@ -127,25 +137,41 @@ class Clock:
         today = ibis.ifelse(dow < 5, inside, 0.0)
         return 5 * h * w + h * ibis.least(dow, 5.0) + today
 
-    def instant(self, position: ir.NumericValue) -> ir.TimestampValue:
-        """Local timestamp at clock *position* (the inverse of :meth:`position`)."""
+    def position(
+        self, ts: ir.TimestampValue, span: tuple[dt.datetime, dt.datetime]
+    ) -> ir.FloatingValue:
+        """Clock position (seconds) of the naive-UTC timestamp expression *ts*."""
+        return self.position_of(self.seconds(ts, span))
+
+    def due(
+        self,
+        ts: ir.TimestampValue,
+        seconds: float,
+        span: tuple[dt.datetime, dt.datetime],
+        *,
+        position: ir.FloatingValue | None = None,
+    ) -> ir.TimestampValue:
+        """Local wall-clock time at which *seconds* of clock time after naive-UTC *ts*
+        have run (a commitment's due time). *position*: ``position(ts)`` if already
+        computed (a column), to keep the SQL small."""
         if not self.business_days:
-            return ibis.literal(_EPOCH) + _seconds(position.cast("float64"))
+            return self.local(ts + ibis.interval(seconds=round(seconds)), span)
+        start = self.position(ts, span) if position is None else position
+        q = start + (seconds - 1.0)  # the last working second before the deadline
         h, o = self.day_seconds, self.opens
-        q = position.cast("float64") - 1.0  # the last working second before the deadline
         w = (q / (5 * h)).floor().cast("float64")
         r = q - 5 * h * w
         d = (r / h).floor().cast("float64")
-        s = r - h * d
-        secs = w * 7 * _DAY + d * _DAY + o + s + 1.0
+        rest = r - h * d
+        secs = w * 7 * _DAY + d * _DAY + o + rest + 1.0
         return ibis.literal(_MONDAY) + _seconds(secs)
 
     # -- in Python (for scalars such as as_of) -----------------------------------------
-    def position_py(self, local: dt.datetime) -> float:
-        """Clock position of the local wall-clock datetime *local*."""
-        x = (local - _EPOCH).total_seconds()
+    def position_py(self, ts: dt.datetime) -> float:
+        """Clock position of the naive-UTC datetime *ts* (as :meth:`position`)."""
         if not self.business_days:
-            return x
+            return (ts - _EPOCH).total_seconds()
+        x = (to_local_py(ts, self.time_zone) - _EPOCH).total_seconds()
         h, o = self.day_seconds, self.opens
         y = x - _WEEK_SHIFT
         d = math.floor(y / _DAY)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import ibis
 import ibis.expr.types as ir
 
+from accord.engines.funnel.periods import to_utc_py
 from accord.engines.funnel.result import Note, Parameters, params
 from accord.engines.sla.clock import Clock
 from accord.engines.sla.terms import SalesTerms
@@ -140,7 +141,8 @@ def build_handoffs(
     owners
         Optional table: one row per entity with its owner (rep) and team.
     owner_activities_only
-        Count only activities whose ``activity_rep_col`` is the hand-off's owner.
+        Count only activities whose ``activity_rep_col`` is the hand-off's owner (all
+        activities when the hand-off has no owner).
     span
         UTC range for the time-zone offsets (default: 5 years before ``as_of``).
     materialize
@@ -149,11 +151,12 @@ def build_handoffs(
         ``False`` keeps a lazy expression.
     """
     span = span or (as_of - dt.timedelta(days=5 * 366), as_of + dt.timedelta(days=2))
-    cutoff = ibis.literal(as_of)
+    as_of_utc = to_utc_py(as_of, clock.time_zone)
+    cutoff = ibis.literal(as_of_utc)
     ev = events.select(
         entity=events[entity_col],
         stage=events[stage_col].cast("string"),
-        at=clock.local(events[time_col].cast("timestamp"), span),
+        at=events[time_col].cast("timestamp"),
         reason=events[reason_col].cast("string"),
     )
     ev = ev.filter(ev.entity.notnull() & ev.at.notnull() & (ev.at <= cutoff))
@@ -233,7 +236,7 @@ def build_handoffs(
     # activities in the segment
     a = activities.select(
         a_entity=activities[activity_entity_col],
-        a_at=clock.local(activities[activity_time_col].cast("timestamp"), span),
+        a_at=activities[activity_time_col].cast("timestamp"),
         a_rep=activities[activity_rep_col].cast("string")
         if activity_rep_col
         else ibis.null("string"),
@@ -241,12 +244,14 @@ def build_handoffs(
     a = a.filter(a.a_entity.notnull() & a.a_at.notnull() & (a.a_at <= cutoff))
     cond = _in_segment(segs.entity, segs.handoff_at, segs.next_at, a.a_entity, a.a_at)
     if owner_activities_only and activity_rep_col:
-        cond.append(a.a_rep == segs.owner)
+        cond.append((a.a_rep == segs.owner) | (segs.owner == NO_OWNER))
     j = segs.left_join(a, cond)
     window_s = clock.allowance_days(terms.attempts_days or 0.0)
     rank = ibis.row_number().over(group_by=[j.entity, j.seq], order_by=j.a_at)
     j = j.mutate(_rank=ibis.ifelse(j.a_at.isnull(), ibis.null("int64"), rank))
-    elapsed = clock.position(j.a_at) - clock.position(j.handoff_at)
+    j = j.mutate(_x_a=clock.seconds(j.a_at, span), _x_h=clock.seconds(j.handoff_at, span))
+    j = j.mutate(_x_a=clock.position_of(j._x_a), _x_h=clock.position_of(j._x_h))
+    elapsed = j._x_a - j._x_h
     n = terms.attempts or 1
     t = j.group_by(
         [*keys, "decided_at", "reason", "decisions", "disposed_at", "decision"]
@@ -255,7 +260,10 @@ def build_handoffs(
         attempts=(j.a_at.notnull() & (elapsed <= window_s)).cast("int64").sum(),
         nth_attempt_at=j.a_at.min(where=j._rank == n - 1),
     )
-    t = _judge(t, terms, clock, as_of)
+    t = _judge(t, terms, clock, as_of_utc, span)
+    shown = ["handoff_at", "decided_at", "disposed_at", "first_touch_at", "nth_attempt_at"]
+    shown += [c for c in t.columns if c.endswith("_done_at")]
+    t = t.mutate(**{c: clock.local(t[c], span) for c in shown}).drop("next_at")
     if materialize:
         t = t.cache()
     record = (
@@ -269,7 +277,10 @@ def build_handoffs(
         )
         + terms.as_params()
     )
-    dec_events = ev.filter(ev.stage.isin(decision_stages)).select(d_entity="entity", d_at="at")
+    dec_events = ev.filter(ev.stage.isin(decision_stages))
+    dec_events = dec_events.select(
+        d_entity=dec_events.entity, d_at=clock.local(dec_events.at, span)
+    )
     return Handoffs(t, terms, clock, as_of, dec_events, tuple(sorted(record)))
 
 
@@ -284,61 +295,80 @@ def _in_segment(
     return [entity == other, at >= start, nxt.isnull() | (at < nxt)]
 
 
-def _judge(t: ir.Table, terms: SalesTerms, clock: Clock, as_of: dt.datetime) -> ir.Table:
-    p_h = clock.position(t.handoff_at)
-    now = ibis.literal(clock.position_py(as_of))
-    cols: dict[str, ir.Value] = {
-        "hours_to_first_touch": (clock.position(t.first_touch_at) - p_h) / 3600.0,
-        "hours_to_decision": (clock.position(t.decided_at) - p_h) / 3600.0,
+def _judge(
+    t: ir.Table,
+    terms: SalesTerms,
+    clock: Clock,
+    as_of_utc: dt.datetime,
+    span: tuple[dt.datetime, dt.datetime],
+) -> ir.Table:
+    """Add the status columns. Clock positions are computed once, as columns, so the
+    generated SQL stays small (each position is a sizeable expression)."""
+    done_col = {
+        "decision": "decided_at",
+        "first_touch": "first_touch_at",
+        "attempts": "nth_attempt_at",
+        "disposition": "disposed_at",
     }
+    allow = {
+        "decision": clock.allowance_hours(terms.decision_hours or 0.0),
+        "first_touch": clock.allowance_hours(terms.first_touch_hours or 0.0),
+        "attempts": clock.allowance_days(terms.attempts_days or 0.0),
+        "disposition": clock.allowance_days(terms.disposition_days or 0.0),
+    }
+    t = t.mutate(
+        _p_h=clock.seconds(t.handoff_at, span),
+        **{f"_took_{c}": clock.seconds(t[col], span) for c, col in done_col.items()},
+    )
+    t = t.mutate(
+        _p_h=clock.position_of(t._p_h),
+        **{f"_took_{c}": clock.position_of(t[f"_took_{c}"]) for c in done_col},
+    )
+    t = t.mutate(
+        **{f"_took_{c}": t[f"_took_{c}"] - t._p_h for c in done_col},
+        _waited=ibis.literal(clock.position_py(as_of_utc)) - t._p_h,
+        hours_to_first_touch=(t._took_first_touch - t._p_h) / 3600.0,
+        hours_to_decision=(t._took_decision - t._p_h) / 3600.0,
+    )
     has_reason = t.reason.notnull() & (t.reason.strip() != "")
     unreached = (
         t.reason.isin(list(terms.unreached_reasons)).fill_null(False)
         if terms.unreached_reasons
         else ibis.literal(False)
     )
-    specs: dict[str, tuple[ir.Value, float, ir.BooleanValue, ir.BooleanValue]] = {}
-    if terms.decision_hours is not None:
-        ok = (
-            (t.decision == "accepted") | has_reason if terms.reason_required else ibis.literal(True)
-        )
-        specs["decision"] = (
-            t.decided_at,
-            clock.allowance_hours(terms.decision_hours),
-            ok,
-            ibis.literal(False),
-        )
-    if terms.first_touch_hours is not None:
-        allow = clock.allowance_hours(terms.first_touch_hours)
-        specs["first_touch"] = (t.first_touch_at, allow, ibis.literal(True), ibis.literal(False))
-    if terms.attempts is not None and terms.attempts_days is not None:
-        allow = clock.allowance_days(terms.attempts_days)
-        decided_in_time = t.decided_at.notnull() & (clock.position(t.decided_at) - p_h <= allow)
-        ends = decided_in_time & ((t.decision == "accepted") | ~unreached)
-        nth_late = t.nth_attempt_at.isnull() | (clock.position(t.nth_attempt_at) - p_h > allow)
-        specs["attempts"] = (t.nth_attempt_at, allow, ibis.literal(True), ends & nth_late)
-    if terms.disposition_days is not None and terms.disposition_stages:
-        allow = clock.allowance_days(terms.disposition_days)
-        specs["disposition"] = (t.disposed_at, allow, ibis.literal(True), ibis.literal(False))
-    for name, (done_at, allow, ok, exempt) in specs.items():
-        done = done_at.notnull()
-        took = clock.position(done_at) - p_h
-        waited = now - p_h
-        status = ibis.cases(
-            (exempt, ibis.literal("exempt")),
-            (done & (took <= allow) & ok, ibis.literal("met")),
+    no = ibis.literal(False)
+    ok: dict[str, ir.BooleanValue] = {c: ibis.literal(True) for c in done_col}
+    exempt: dict[str, ir.BooleanValue] = dict.fromkeys(done_col, no)
+    if terms.reason_required:
+        ok["decision"] = (t.decision == "accepted") | has_reason
+    decided_in_time = t.decided_at.notnull() & (t._took_decision <= allow["attempts"])
+    ends = decided_in_time & ((t.decision == "accepted") | ~unreached)
+    exempt["attempts"] = ends & (t.nth_attempt_at.isnull() | (t._took_attempts > allow["attempts"]))
+    status: dict[str, ir.Value] = {}
+    for c in terms.commitments:
+        done, took = t[done_col[c]].notnull(), t[f"_took_{c}"]
+        status[f"{c}_status"] = ibis.cases(
+            (exempt[c], ibis.literal("exempt")),
+            (done & (took <= allow[c]) & ok[c], ibis.literal("met")),
             (done, ibis.literal("breached")),
-            (waited > allow, ibis.literal("breached")),
+            (t._waited > allow[c], ibis.literal("breached")),
             else_=ibis.literal("pending"),
         )
-        late = ibis.cases(
-            (status != "breached", ibis.null("float64")),
-            (done, ibis.greatest(took - allow, 0.0) / 3600.0),
-            else_=(waited - allow) / 3600.0,
+        status[f"{c}_due_at"] = clock.due(t.handoff_at, allow[c], span, position=t._p_h)
+        status[f"{c}_done_at"] = t[done_col[c]]
+    t = t.mutate(**status)
+    late: dict[str, ir.Value] = {}
+    for c in terms.commitments:
+        done, took, breached = (
+            t[done_col[c]].notnull(),
+            t[f"_took_{c}"],
+            t[f"{c}_status"] == "breached",
         )
-        cols[f"{name}_status"] = status
-        cols[f"{name}_due_at"] = clock.instant(p_h + allow)
-        cols[f"{name}_done_at"] = done_at
-        cols[f"{name}_late_hours"] = late
-        cols[f"{name}_open"] = (status == "breached") & ~done
-    return t.mutate(**cols)
+        late[f"{c}_late_hours"] = ibis.cases(
+            (~breached, ibis.null("float64")),
+            (done, ibis.greatest(took - allow[c], 0.0) / 3600.0),
+            else_=(t._waited - allow[c]) / 3600.0,
+        )
+        late[f"{c}_open"] = breached & ~done
+    t = t.mutate(**late)
+    return t.drop(*[c for c in t.columns if c.startswith("_")])
