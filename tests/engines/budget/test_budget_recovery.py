@@ -85,3 +85,25 @@ def test_recovery_across_forty_simulated_data_sets() -> None:
     assert np.mean(errors <= 0.25) >= 0.95
     assert max(o.total_error for o in outcomes) <= 0.20
     assert min(o.optimum_ratio for o in outcomes) >= 0.98
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_channel_without_effect_gets_little_credit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 120
+    dates = np.datetime64("2021-01-04") + 7 * np.arange(n).astype("timedelta64[D]")
+    t = np.arange(n) / 52.18
+    real = rng.gamma(2.0, 1.0, n)
+    null = np.where(rng.random(n) < 0.4, 0.0, rng.uniform(5.0, 10.0, n))
+    effect = 2.0 * np.tanh(1.5 * real / real.max())
+    y = 3.0 + t + np.sin(2 * np.pi * t) + effect + rng.normal(0.0, 0.2, n)
+    fit = fit_mmm(
+        np.column_stack([real, null]),
+        y,
+        channels=["real", "null"],
+        dates=dates,
+        settings=FitSettings(bootstrap=0),
+    )
+    found = {c.channel: c.contribution for c in fit.channels}
+    assert found["real"] == pytest.approx(effect.sum(), rel=0.15)
+    assert found["null"] < 0.10 * effect.sum()

@@ -65,3 +65,13 @@ class Priors:
             + (self.lam_shape - 1.0) * np.log(lm)
             - self.lam_rate * lm
         )
+
+    def log_density_gradient(
+        self, decay: FloatArray, lam: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Derivatives of :meth:`log_density` in ``decay`` and in ``log lam``."""
+        d = np.clip(np.asarray(decay, dtype=np.float64), 1e-12, 1 - 1e-12)
+        lm = np.asarray(lam, dtype=np.float64)
+        d_decay = (self.decay_a - 1.0) / d - (self.decay_b - 1.0) / (1.0 - d)
+        d_log_lam = (self.lam_shape - 1.0) - self.lam_rate * lm
+        return np.asarray(d_decay, dtype=np.float64), np.asarray(d_log_lam, dtype=np.float64)

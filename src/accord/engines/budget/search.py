@@ -5,7 +5,8 @@ adstock decay and saturation steepness. A grid scan of one channel at a time, th
 at their current values, is repeated until no channel moves (block coordinate descent; Wright
 2015, "Coordinate descent algorithms", Math. Programming 151, section 2); the best grid point
 is then polished jointly by bounded quasi-Newton (L-BFGS-B; Byrd, Lu, Nocedal & Zhu 1995,
-SIAM J. Sci. Comput. 16(5)) on ``(decay, log lam)``.
+SIAM J. Sci. Comput. 16(5)) on ``(decay, log lam)`` with the analytic variable-projection
+gradient (:meth:`~accord.engines.budget.profile.Profile.objective_and_gradient`).
 """
 
 from __future__ import annotations
@@ -120,17 +121,18 @@ def polish(
     """
     n = decay.shape[0]
 
-    def objective(theta: FloatArray) -> float:
-        return profile.objective(theta[:n], np.exp(theta[n:]))
+    def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+        return profile.objective_and_gradient(theta[:n], np.exp(theta[n:]))
 
     start = np.concatenate([decay, np.log(lam)])
     bounds = [(0.0, space.decay_max)] * n + [(np.log(space.lam_min), np.log(space.lam_max))] * n
     found = minimize(
         objective,
         start,
+        jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"eps": 1e-6, "maxiter": 200, "ftol": tolerance},
+        options={"maxiter": 200, "ftol": tolerance},
     )
-    theta = found.x if found.fun <= objective(start) else start
+    theta = found.x if found.fun <= objective(start)[0] else start
     return np.asarray(theta[:n], dtype=np.float64), np.exp(theta[n:])

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 __all__ = [
     "adstock_weights",
     "geometric_adstock",
+    "geometric_adstock_decay_derivative",
     "logistic_saturation",
     "logistic_saturation_inverse_log_slope",
     "logistic_saturation_inverse_slope",
@@ -103,6 +104,44 @@ def geometric_adstock(
     """
     values = np.asarray(x, dtype=np.float64)
     weights = adstock_weights(decay, l_max=l_max, normalize=normalize)
+    n = values.shape[0]
+    out: FloatArray = weights[0] * values
+    for lag in range(1, min(l_max, n)):
+        out[lag:] += weights[lag] * values[: n - lag]
+    return out
+
+
+def geometric_adstock_decay_derivative(
+    x: NDArray[np.floating], *, decay: float, l_max: int = 8
+) -> FloatArray:
+    r"""Derivative of the normalised :func:`geometric_adstock` with respect to the decay.
+
+    With :math:`S = \sum_j \alpha^j` and :math:`S' = \sum_j j\alpha^{j-1}`,
+    :math:`\partial w_l / \partial\alpha = (l\alpha^{l-1} S - \alpha^l S') / S^2`; adstock is
+    linear in its weights, so the derivative is the same convolution with these weights.
+    Used for the analytic gradient of the fit's objective.
+
+    Parameters
+    ----------
+    x
+        Spend per period, shape ``(n,)``.
+    decay
+        Carry-over rate in ``[0, 1)``.
+    l_max
+        Window length.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\partial a_t / \partial \alpha`, shape ``(n,)``.
+    """
+    lags = np.arange(l_max, dtype=np.float64)
+    powers = decay**lags
+    slopes = np.zeros(l_max)
+    slopes[1:] = lags[1:] * decay ** (lags[1:] - 1.0)
+    total, total_slope = powers.sum(), slopes.sum()
+    weights = (slopes * total - powers * total_slope) / total**2
+    values = np.asarray(x, dtype=np.float64)
     n = values.shape[0]
     out: FloatArray = weights[0] * values
     for lag in range(1, min(l_max, n)):
