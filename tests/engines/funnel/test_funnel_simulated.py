@@ -245,8 +245,8 @@ def test_reason_codes_of_side_exits_match_the_lifecycle_file(
     for x in r.rows():
         got[x["reason"]] = got.get(x["reason"], 0) + x["exits"]
     codes = company.truth["reason_codes"]
-    rejected = {k: codes["counts_first_decision"].get(k, 0) + codes["counts_second_decision"].get(k, 0)
-                for k in codes["effects"]}  # fmt: skip
+    first, second = codes["counts_first_decision"], codes["counts_second_decision"]
+    rejected = {k: first.get(k, 0) + second.get(k, 0) for k in codes["effects"]}
     for reason in ("bad_fit", "student", "competitor", "duplicate", "wrong_contact", "no_response"):
         assert got.get(reason, 0) == rejected[reason], reason  # only ever after a rejection
     for reason in ("no_budget", "not_ready"):  # also recycled later from SAL
