@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,3 +41,29 @@ def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     Workspace.init(root)
     return root
+
+
+DEMO_ACCOUNTS = "60"
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """One small ``accord demo`` for the whole session (it takes several seconds): its
+    folder and the result. Tests must not change it; :func:`demo_copy` gives a copy."""
+    demo_dir = tmp_path_factory.mktemp("demo") / "accord-demo"
+    result = CliRunner().invoke(
+        app,
+        ["demo", "--dir", str(demo_dir), "--accounts", DEMO_ACCOUNTS, "--no-serve"],
+        env={"COLUMNS": "200", "ACCORD_WORKSPACE": None},
+    )
+    return demo_dir, result
+
+
+@pytest.fixture
+def demo_copy(demo_run: tuple[Path, Result], tmp_path: Path) -> Path:
+    """A private copy of the demo workspace (without the simulated files), to change."""
+    demo_dir, result = demo_run
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "demo-copy"
+    shutil.copytree(demo_dir, copy, ignore=shutil.ignore_patterns("data"))
+    return copy

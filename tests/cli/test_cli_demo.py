@@ -1,4 +1,5 @@
-"""``accord demo``: init, simulate, load every file, demo users, scorecard; then reuse."""
+"""``accord demo``: init, simulate, load every file, demo users, signed starter pack,
+scorecard; then reuse."""
 
 from __future__ import annotations
 
@@ -8,26 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from accord.cli.app import app
 from accord.data.workspace import Workspace
 
 Invoke = Callable[..., Result]
 
-ACCOUNTS = "60"
+ACCOUNTS = "60"  # as in demo_run (conftest.py)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
-    """One small demo, shared by the tests of this module (it takes several seconds)."""
-    demo_dir = tmp_path_factory.mktemp("demo") / "accord-demo"
-    result = CliRunner().invoke(
-        app,
-        ["demo", "--dir", str(demo_dir), "--accounts", ACCOUNTS, "--no-serve"],
-        env={"COLUMNS": "200", "ACCORD_WORKSPACE": None},
-    )
-    return demo_dir, result
+@pytest.fixture
+def demo(demo_run: tuple[Path, Result]) -> tuple[Path, Result]:
+    """The session's small demo (``tests/cli/conftest.py``)."""
+    return demo_run
 
 
 def _status(invoke: Invoke, demo_dir: Path) -> dict[str, Any]:
@@ -62,6 +56,43 @@ def test_demo_loads_every_simulated_file_through_its_preset(
     counts = {t["table"]: t["rows"] for t in status["tables"]}
     for table in ("accounts", "contacts", "touchpoints", "lifecycle_events", "revenue"):
         assert counts[table] > 0, table
+
+
+def test_demo_signs_the_starter_pack_as_the_team_leads(demo: tuple[Path, Result]) -> None:
+    from accord.definitions import starter_catalog
+    from accord.definitions.sql_store import SqlDefinitionStore
+
+    demo_dir, _ = demo
+    with Workspace.open(demo_dir).state() as state:
+        current = SqlDefinitionStore(state).current()
+    starter = {e.name: e.definition for e in starter_catalog()}
+    assert sorted(v.name for v in current) == sorted(starter)
+    for v in current:
+        assert (v.version, v.status.value, v.proposed_by) == (1, "in_force", "system:demo")
+        assert v.definition == starter[v.name]
+        assert [(s.team, s.user) for s in v.valid_signatures] == [
+            (team, f"{team}-lead") for team in v.definition.owners
+        ]
+
+
+def test_demo_shows_the_shared_scorecard(demo: tuple[Path, Result]) -> None:
+    from accord.definitions import starter_catalog
+    from accord.definitions.metric import MetricDefinition
+
+    _, result = demo
+    text = result.stdout
+    assert "Shared scorecard: every metric in force, as signed (data 2024-01 to 2025-12)" in text
+    section = text[text.index("Shared scorecard") :]
+    metrics = starter_catalog().of_kind(MetricDefinition)
+    engines = {e.name for e, m in metrics if m.body.engine != "compiler"} | {"ltv_to_cac"}
+    cells = [[c.strip() for c in line.split("│")] for line in section.splitlines()]
+    rows = {c[1]: c for c in cells if len(c) > 3 and c[2] == "v1"}
+    assert len(rows) == len(metrics) - len(engines)
+    assert "mqls" in rows
+    assert rows["mqls"][5] == "marketing-lead, sales-lead"
+    assert "ltv (clv), ltv_to_cac (clv), marketing_influenced_pipeline (attribution)" in " ".join(
+        section.split()
+    )
 
 
 def test_demo_adds_a_lead_and_a_member_per_team(demo: tuple[Path, Result]) -> None:

@@ -8,6 +8,7 @@ economics engines land.)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 import ibis
 
@@ -15,6 +16,7 @@ __all__ = [
     "EXCLUDED_INVOICE_STATUSES",
     "FUNNEL_STAGES",
     "SIDE_STATES",
+    "full_months",
     "monthly_revenue",
     "quarantine_summary",
     "stage_contacts",
@@ -123,3 +125,36 @@ def quarantine_summary(quarantine: ibis.Table) -> ibis.Table:
     row = quarantine.file.concat(":", quarantine.row.cast("string"))
     problem = row.concat(":", quarantine.table_name, ":", quarantine.column_name.fill_null(""))
     return quarantine.aggregate(rows=row.nunique(), problems=problem.nunique())
+
+
+def full_months(first: datetime | None, last: datetime | None) -> tuple[date, date, date] | None:
+    """The whole months of an activity window and the last one of them.
+
+    Parameters
+    ----------
+    first, last
+        The oldest and newest event times (e.g. ``lifecycle_events.ts``).
+
+    Returns
+    -------
+    tuple or None
+        ``(start, last_month, end)``: the first day of *first*'s month, the first day of
+        the last month that ended by *last* (a month counts as ended when *last* falls on
+        its last day), and the day after it; ``None`` without a whole month.
+
+    Examples
+    --------
+    >>> full_months(datetime(2024, 1, 3), datetime(2025, 12, 31, 22, 0))
+    (datetime.date(2024, 1, 1), datetime.date(2025, 12, 1), datetime.date(2026, 1, 1))
+    >>> full_months(datetime(2024, 1, 3), datetime(2024, 1, 20)) is None
+    True
+    """
+    if first is None or last is None:
+        return None
+    start = date(first.year, first.month, 1)
+    after = last.date() + timedelta(days=1)
+    end = date(after.year, after.month, 1)
+    if end <= start:
+        return None
+    index = end.year * 12 + end.month - 2
+    return start, date(index // 12, index % 12 + 1, 1), end

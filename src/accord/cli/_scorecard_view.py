@@ -1,4 +1,5 @@
-"""The demo's terminal scorecard: tables, funnel, revenue by month, quarantine."""
+"""The demo's terminal scorecard: tables, funnel, revenue by month, quarantine, and the
+shared scorecard: every metric in force with its value, version and signatories."""
 
 from __future__ import annotations
 
@@ -12,13 +13,19 @@ from accord.cli._render import out
 from accord.cli._scorecard import (
     FUNNEL_STAGES,
     SIDE_STATES,
+    full_months,
     monthly_revenue,
     quarantine_summary,
     stage_contacts,
 )
+from accord.cli.metric import format_value, warehouse_tables
 from accord.data import catalog
 from accord.data.warehouse import Warehouse
 from accord.data.workspace import Workspace
+from accord.definitions import MetricResult, NotCompilable
+from accord.definitions.evaluate import evaluate_metric
+from accord.definitions.metric import MetricDefinition
+from accord.definitions.sql_store import SqlDefinitionStore
 
 __all__ = ["print_scorecard"]
 
@@ -92,10 +99,64 @@ def _revenue(wh: Warehouse) -> Table:
     return table
 
 
+def _total(outcome: object) -> float | None:
+    if isinstance(outcome, MetricResult) and outcome.values:
+        return outcome.values[0].value
+    return None
+
+
+def _shared(wh: Warehouse, store: SqlDefinitionStore) -> list[Any]:
+    """Every metric in force over the last whole month and the whole window of the data,
+    with its version and who signed it; engine metrics are named apart."""
+    events = wh.table("lifecycle_events")
+    [bounds] = (
+        events.aggregate(first=events.ts.min(), last=events.ts.max()).to_pyarrow().to_pylist()
+    )
+    window = full_months(bounds["first"], bounds["last"])
+    if window is None:
+        return []
+    start, month, end = window
+    tables = warehouse_tables(wh)
+    table = _table(
+        f"Shared scorecard: every metric in force, as signed (data {start:%Y-%m} to {month:%Y-%m})",
+        "metric",
+        "version",
+        f"{month:%Y-%m}",
+        "whole window",
+        "signed by",
+    )
+    engines: list[str] = []
+    snapshot = store.snapshot()
+    for name, current in sorted(snapshot.versions.items()):
+        spec = current.definition
+        if not isinstance(spec, MetricDefinition):
+            continue
+        last = evaluate_metric(snapshot, tables, name, start=month, end=end)
+        if isinstance(last, NotCompilable):
+            engines.append(f"{name} ({last.engine})")
+            continue
+        whole = evaluate_metric(snapshot, tables, name, start=start, end=end)
+        table.add_row(
+            name,
+            f"v{current.version}",
+            format_value(_total(last), spec),
+            format_value(_total(whole), spec),
+            ", ".join(s.user for s in current.valid_signatures),
+        )
+    if engines:
+        table.caption = "computed by an engine, not the metric compiler: " + ", ".join(engines)
+    return [table]
+
+
 def print_scorecard(
-    ws: Workspace, loads: Sequence[dict[str, Any]], *, users: Sequence[str]
+    ws: Workspace,
+    loads: Sequence[dict[str, Any]],
+    *,
+    users: Sequence[str],
+    definitions: SqlDefinitionStore | None = None,
 ) -> None:
-    """Print the scorecard of *ws* (read-only; the aggregates run in the warehouse)."""
+    """Print the scorecard of *ws* (read-only; the aggregates run in the warehouse), with
+    the shared scorecard of the metrics in force in *definitions*."""
     with ws.warehouse(read_only=True) as wh:
         counts = catalog.table_counts(wh)
         parts: list[Any] = [_loads(loads), _tables(counts)]
@@ -103,6 +164,8 @@ def print_scorecard(
             parts.append(_funnel(wh))
         if counts.get("revenue"):
             parts.append(_revenue(wh))
+        if definitions is not None and counts.get("lifecycle_events"):
+            parts.extend(_shared(wh, definitions))
         [q] = quarantine_summary(wh.table(catalog.QUARANTINE_TABLE)).to_pyarrow().to_pylist()
     note = (
         f"Quarantine: {q['rows']:,} row(s) with {q['problems']:,} problem(s); "

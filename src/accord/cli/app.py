@@ -10,10 +10,13 @@ from accord import __version__
 from accord.cli import (
     attribution,
     clv,
+    definitions,
     demo,
+    goals,
     identity,
     init,
     load,
+    metric,
     quarantine,
     simulate,
     status,
@@ -77,3 +80,6 @@ app.command("demo")(demo.demo)
 app.add_typer(identity.app, name="identity")
 app.add_typer(attribution.app, name="attribution")
 app.add_typer(clv.app, name="clv")
+app.add_typer(definitions.app, name="definitions")
+app.command("metric")(metric.metric)
+app.command("goals")(goals.goals)

@@ -1,7 +1,8 @@
 """``accord demo``: the main job, end to end, on a simulated company.
 
 Init a workspace, simulate a company into ``DIR/data``, load every file through its
-preset, create demo users, and print the scorecard. Running it again reuses the workspace
+preset, create demo users, have the team leads sign the starter definitions, and print
+the scorecard. Running it again reuses the workspace
 and the files: the loads are idempotent, so nothing changes (``--fresh`` starts over).
 """
 
@@ -25,10 +26,13 @@ from accord.data.load import LoadReport, load_file
 from accord.data.sources import get_preset
 from accord.data.state import DEFAULT_TEAMS, StateStore
 from accord.data.workspace import Workspace
+from accord.definitions.sql_store import SqlDefinitionStore
+from accord.definitions.store import Status
+from accord.definitions.workflow import install_starter
 from accord.errors import Conflict
 from accord.settings import CONFIG_FILE
 
-__all__ = ["DEMO_ACTOR", "MARKER", "demo", "demo_users"]
+__all__ = ["DEMO_ACTOR", "MARKER", "demo", "demo_users", "sign_starter"]
 
 MARKER = ".accord-demo.json"
 """Written into a workspace made by ``accord demo``; only such a folder is reused or
@@ -143,6 +147,24 @@ def demo_users(store: StateStore) -> list[str]:
     return names
 
 
+def sign_starter(store: SqlDefinitionStore) -> int:
+    """Propose the starter pack (once) and sign what the demo proposed as the team leads.
+
+    Only versions the demo itself proposed are signed: a change someone proposed in the
+    demo workspace waits for its real signatures. Returns the number of signatures given.
+    """
+    if not store.names():
+        install_starter(store, actor=DEMO_ACTOR)
+    given = 0
+    for version in store.current():
+        if version.status is not Status.PROPOSED or version.proposed_by != DEMO_ACTOR:
+            continue
+        for team in version.pending_teams:
+            store.sign(version.name, version=version.version, team=team, by=f"{team}-lead")
+            given += 1
+    return given
+
+
 def demo(
     ctx: typer.Context,
     directory: Annotated[
@@ -166,7 +188,9 @@ def demo(
 
     Creates (or reuses) a workspace, simulates a company into DIR/data in real export
     layouts, loads every file through its preset, adds one lead and one member per team,
-    and prints tables, the funnel, revenue by month and the quarantine count.
+    has the leads sign the starter definitions, and prints tables, the funnel, revenue by
+    month, the quarantine count and the shared scorecard: every metric in force with its
+    value, definition version and who signed it.
     """
     root = directory.expanduser().resolve()
     ws = prepare_workspace(root, accounts=accounts, seed=seed, fresh=fresh)
@@ -179,7 +203,9 @@ def demo(
     reports = load_all(ws, files)
     with ws.state() as store:
         users = demo_users(store)
-    print_scorecard(ws, [report_row(r) for r in reports], users=users)
+        definitions = SqlDefinitionStore(store)
+        sign_starter(definitions)
+        print_scorecard(ws, [report_row(r) for r in reports], users=users, definitions=definitions)
     if no_serve:
         err().print("web app: not started (--no-serve).")
     else:

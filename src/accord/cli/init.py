@@ -11,7 +11,10 @@ from rich.markup import escape
 from accord.cli._options import WorkspaceDir
 from accord.cli._render import err, mask_url, out
 from accord.data.state import DEFAULT_TEAMS
-from accord.data.workspace import Workspace
+from accord.data.workspace import INIT_ACTOR, Workspace
+from accord.definitions.sql_store import SqlDefinitionStore
+from accord.definitions.store import DefinitionVersion
+from accord.definitions.workflow import install_starter
 
 __all__ = ["init", "upgrade"]
 
@@ -39,9 +42,22 @@ def init(
         str | None, typer.Option(help="Display name (default: the folder name).")
     ] = None,
 ) -> None:
-    """Create a workspace: accord.toml, the warehouse and the state store."""
+    """Create a workspace: accord.toml, the warehouse and the state store.
+
+    The state store starts with the default teams and the starter definitions (funnel,
+    SLA, metrics, glossary, goals, attribution model), proposed and owned by the teams
+    named in each: they come into force as each owning team's lead signs them.
+    """
+    proposed: list[DefinitionVersion] = []
     ws = Workspace.init(
-        directory, warehouse_url=warehouse_url, state_url=state_url, timezone=timezone, name=name
+        directory,
+        warehouse_url=warehouse_url,
+        state_url=state_url,
+        timezone=timezone,
+        name=name,
+        populate=lambda state: proposed.extend(
+            install_starter(SqlDefinitionStore(state), actor=INIT_ACTOR)
+        ),
     )
     s = ws.settings
     w = "" if ws.root == Path.cwd().resolve() else f" -w {directory}"
@@ -51,8 +67,10 @@ def init(
         f"  state      {mask_url(s.state.url)}",
         f"  timezone   {s.workspace.timezone}",
         f"  teams      {', '.join(DEFAULT_TEAMS)}",
+        f"  proposed   {len(proposed)} starter definitions, awaiting their owners' signatures",
         "Next:",
-        f"  accord users add NAME --team marketing --role lead{w}",
+        f"  accord users add NAME --team marketing --role lead{w}   (a lead signs for a team)",
+        f"  accord definitions list{w}",
         f"  accord load FILE... --preset hubspot-contacts{w}   (accord presets lists them)",
     ]
     typer.echo("\n".join(lines))

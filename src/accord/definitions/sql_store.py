@@ -37,14 +37,10 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.data.state import StateStore
@@ -58,135 +54,17 @@ from accord.data.state.models import (
 )
 from accord.data.state.people import get_user, list_users
 from accord.definitions.hashing import content_hash
-from accord.definitions.specs import Definition, parse_definition
-from accord.definitions.store import DefinitionVersion, Signature, Status
+from accord.definitions.specs import Definition
+from accord.definitions.sql_rows import V, load, record, set_columns
+from accord.definitions.store import DefinitionVersion, InForceSnapshot, Status
 from accord.definitions.yaml_io import to_data
-from accord.errors import Conflict, NotFound, PermissionDenied, StoreError
+from accord.errors import Conflict, NotFound, PermissionDenied
 
 __all__ = ["SqlDefinitionStore"]
 
 
 def _entity(name: str) -> str:
     return f"definition:{name}"
-
-
-@dataclass(frozen=True, slots=True)
-class _Sig:
-    team: str
-    user: str
-    signed_at: datetime
-    content_hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Stored:
-    """A version row and its signatures, read with two plain queries (no ORM objects)."""
-
-    id: int
-    name: str
-    version: int
-    status: str
-    spec: dict[str, Any]
-    content_hash: str
-    owners: tuple[str, ...]
-    proposed_by: str
-    created_at: datetime
-    in_force_at: datetime | None
-    ended_at: datetime | None
-    signatures: tuple[_Sig, ...]
-
-    def snapshot(self, **changes: Any) -> dict[str, Any]:
-        """What the audit log keeps of the version (with *changes* applied)."""
-        data: dict[str, Any] = {
-            "version": self.version,
-            "status": self.status,
-            "content_hash": self.content_hash,
-            "signed_by": {s.team: s.user for s in self.signatures},
-        }
-        return data | changes
-
-
-_V = DefinitionVersionRow
-_S = DefinitionSignatureRow
-_VERSION_COLUMNS = (
-    _V.id,
-    _V.name,
-    _V.version,
-    _V.status,
-    _V.spec,
-    _V.content_hash,
-    _V.owners,
-    _V.proposed_by,
-    _V.created_at,
-    _V.in_force_at,
-    _V.ended_at,
-)
-
-
-def _load(session: Session, where: Any, *, lock: bool = False) -> list[_Stored]:
-    """Versions matching *where* (ordered by name and version) with their signatures."""
-    query = select(*_VERSION_COLUMNS).where(where).order_by(_V.name, _V.version)
-    if lock:  # PostgreSQL: one change to a name at a time (SQLite writes one at a time anyway)
-        query = query.with_for_update()
-    rows = session.execute(query).all()
-    signatures: dict[int, list[_Sig]] = {}
-    if rows:
-        sig_rows = session.execute(
-            select(_S.version_id, Team.name, User.name, _S.signed_at, _S.content_hash)
-            .join(Team, Team.id == _S.team_id)
-            .join(User, User.id == _S.user_id)
-            .where(_S.version_id.in_([r.id for r in rows]))
-            .order_by(_S.id)
-        )
-        for version_id, team, user, signed_at, digest in sig_rows:
-            signatures.setdefault(version_id, []).append(_Sig(team, user, signed_at, digest))
-    return [
-        _Stored(
-            id=r.id,
-            name=r.name,
-            version=r.version,
-            status=r.status,
-            spec=r.spec,
-            content_hash=r.content_hash,
-            owners=tuple(r.owners),
-            proposed_by=r.proposed_by,
-            created_at=r.created_at,
-            in_force_at=r.in_force_at,
-            ended_at=r.ended_at,
-            signatures=tuple(signatures.get(r.id, ())),
-        )
-        for r in rows
-    ]
-
-
-@lru_cache(maxsize=4096)
-def _parse(spec_json: str) -> tuple[Definition, str]:
-    """A stored spec as a definition and its content hash (cached: specs never change)."""
-    definition = parse_definition(json.loads(spec_json))
-    return definition, content_hash(definition)
-
-
-def _record(stored: _Stored) -> DefinitionVersion:
-    definition, digest = _parse(json.dumps(stored.spec, sort_keys=True))
-    if digest != stored.content_hash:
-        raise StoreError(
-            f"{stored.name} v{stored.version} in the state store does not match its content "
-            "hash: it was changed outside Accord, so its signatures cannot be trusted.",
-            hint="Restore the state store from a backup, or propose the definition again.",
-        )
-    return DefinitionVersion(
-        definition=definition,
-        version=stored.version,
-        status=Status(stored.status),
-        content_hash=digest,
-        proposed_by=stored.proposed_by,
-        proposed_at=stored.created_at,
-        signatures=tuple(
-            Signature(s.team, s.user, s.signed_at, s.content_hash) for s in stored.signatures
-        ),
-        in_force_at=stored.in_force_at,
-        ended_at=stored.ended_at,
-    )
 
 
 class SqlDefinitionStore:
@@ -208,13 +86,13 @@ class SqlDefinitionStore:
     def history(self, name: str) -> Sequence[DefinitionVersion]:
         """Every version of *name*, oldest first."""
         with self.state.session() as session:
-            return tuple(_record(r) for r in _load(session, _V.name == name))
+            return tuple(record(r) for r in load(session, V.name == name))
 
     def in_force(self, name: str) -> DefinitionVersion | None:
         """The version of *name* in force, if any."""
         with self.state.session() as session:
-            found = _load(session, (_V.name == name) & (_V.status == Status.IN_FORCE.value))
-            return _record(found[0]) if found else None
+            found = load(session, (V.name == name) & (V.status == Status.IN_FORCE.value))
+            return record(found[0]) if found else None
 
     def latest(self, name: str) -> DefinitionVersion | None:
         """The newest version of *name* whatever its status, if any."""
@@ -224,15 +102,15 @@ class SqlDefinitionStore:
     def version(self, name: str, version: int) -> DefinitionVersion:
         """Version *version* of *name* (:class:`~accord.errors.NotFound` if there is none)."""
         with self.state.session() as session:
-            found = _load(session, (_V.name == name) & (_V.version == version))
+            found = load(session, (V.name == name) & (V.version == version))
         if not found:
             raise _no_version(name, version)
-        return _record(found[0])
+        return record(found[0])
 
     def names(self) -> Sequence[str]:
         """Every definition name, sorted."""
         with self.state.session() as session:
-            return list(session.scalars(select(_V.name).distinct().order_by(_V.name)))
+            return list(session.scalars(select(V.name).distinct().order_by(V.name)))
 
     def current(self) -> list[DefinitionVersion]:
         """For every name, the proposed version if one is pending, else the one in force
@@ -243,8 +121,14 @@ class SqlDefinitionStore:
         """
         live = (Status.PROPOSED.value, Status.IN_FORCE.value)
         with self.state.session() as session:
-            newest = {r.name: r for r in _load(session, _V.status.in_(live))}  # by version
-        return [_record(r) for r in newest.values()]
+            newest = {r.name: r for r in load(session, V.status.in_(live))}  # by version
+        return [record(r) for r in newest.values()]
+
+    def snapshot(self) -> InForceSnapshot:
+        """Every version in force now, read at once (to compute many numbers)."""
+        with self.state.session() as session:
+            found = load(session, V.status == Status.IN_FORCE.value)
+        return InForceSnapshot({r.name: record(r) for r in found}, self)
 
     def signers(self, team: str) -> list[str]:
         """Names of the active leads of *team*: who may sign for it."""
@@ -259,54 +143,14 @@ class SqlDefinitionStore:
         proposals; an unchanged one returns the live version that has its content (the
         proposal, or the version in force, whose proposals it then withdraws).
         """
-        digest = content_hash(definition)
-        name = definition.name
+        [version] = self.propose_all([definition], by=by)
+        return version
+
+    def propose_all(self, definitions: Sequence[Definition], *, by: str) -> list[DefinitionVersion]:
+        """:meth:`propose` each of *definitions*, all in one transaction (all or nothing)."""
         now = self._clock()
         with self.state.session() as session:
-            rows = _load(session, _V.name == name, lock=True)
-            live = (Status.PROPOSED.value, Status.IN_FORCE.value)
-            if rows and rows[-1].status in live and rows[-1].content_hash == digest:
-                return _record(rows[-1])  # unchanged: proposed or in force already
-            for row in rows:
-                if row.status == Status.PROPOSED.value:
-                    _set(session, row, status=Status.WITHDRAWN.value, ended_at=now)
-                    record_change(
-                        session,
-                        actor=by,
-                        action="definition.withdraw",
-                        entity=_entity(name),
-                        before=row.snapshot(),
-                        after=row.snapshot(status=Status.WITHDRAWN.value),
-                    )
-            current = next((r for r in rows if r.status == Status.IN_FORCE.value), None)
-            if current is not None and current.content_hash == digest:
-                return _record(current)
-            spec = to_data(definition)
-            version = rows[-1].version + 1 if rows else 1
-            new = DefinitionVersionRow(
-                name=name,
-                kind=definition.kind,
-                version=version,
-                status=Status.PROPOSED.value,
-                spec=spec,
-                content_hash=digest,
-                owners=list(definition.owners),
-                proposed_by=by,
-                created_at=now,
-            )
-            session.add(new)
-            session.flush()
-            after = {"version": version, "status": Status.PROPOSED.value}
-            record_change(
-                session,
-                actor=by,
-                action="definition.propose",
-                entity=_entity(name),
-                before=rows[-1].snapshot() if rows else None,
-                after=after | {"content_hash": digest, "signed_by": {}, "spec": spec},
-            )
-            [stored] = _load(session, _V.id == new.id)
-            return _record(stored)
+            return [_propose(session, d, by=by, now=now) for d in definitions]
 
     def sign(self, name: str, *, version: int, team: str, by: str) -> DefinitionVersion:
         """Record *team*'s signature of *version*, given by *by*, a lead of *team*.
@@ -325,7 +169,7 @@ class SqlDefinitionStore:
         """
         now = self._clock()
         with self.state.session() as session:
-            rows = _load(session, _V.name == name, lock=True)
+            rows = load(session, V.name == name, lock=True)
             target = next((r for r in rows if r.version == version), None)
             if target is None:
                 raise _no_version(name, version)
@@ -348,7 +192,7 @@ class SqlDefinitionStore:
                 )
             signed = {s.team for s in target.signatures if s.content_hash == target.content_hash}
             if team in signed:
-                return _record(target)
+                return record(target)
             session.add(
                 DefinitionSignatureRow(
                     version_id=target.id,
@@ -364,7 +208,7 @@ class SqlDefinitionStore:
             if set(target.owners) <= signed | {team}:
                 for row in rows:
                     if row.status == Status.IN_FORCE.value:
-                        _set(session, row, status=Status.RETIRED.value, ended_at=now)
+                        set_columns(session, row, status=Status.RETIRED.value, ended_at=now)
                         record_change(
                             session,
                             actor=by,
@@ -373,7 +217,7 @@ class SqlDefinitionStore:
                             before=row.snapshot(),
                             after=row.snapshot(status=Status.RETIRED.value),
                         )
-                _set(session, target, status=Status.IN_FORCE.value, in_force_at=now)
+                set_columns(session, target, status=Status.IN_FORCE.value, in_force_at=now)
                 after["status"] = Status.IN_FORCE.value
             session.flush()
             record_change(
@@ -384,14 +228,59 @@ class SqlDefinitionStore:
                 before=target.snapshot(),
                 after=after,
             )
-            [stored] = _load(session, _V.id == target.id)
-            return _record(stored)
+            [stored] = load(session, V.id == target.id)
+            return record(stored)
 
 
-def _set(session: Session, row: _Stored, **values: Any) -> None:
-    """Update one version row now (so that the database checks its constraints in order:
-    the old version leaves force before the new one enters)."""
-    session.execute(update(_V).where(_V.id == row.id).values(**values))
+def _propose(
+    session: Session, definition: Definition, *, by: str, now: datetime
+) -> DefinitionVersion:
+    digest = content_hash(definition)
+    name = definition.name
+    rows = load(session, V.name == name, lock=True)
+    live = (Status.PROPOSED.value, Status.IN_FORCE.value)
+    if rows and rows[-1].status in live and rows[-1].content_hash == digest:
+        return record(rows[-1])  # unchanged: proposed or in force already
+    for row in rows:
+        if row.status == Status.PROPOSED.value:
+            set_columns(session, row, status=Status.WITHDRAWN.value, ended_at=now)
+            record_change(
+                session,
+                actor=by,
+                action="definition.withdraw",
+                entity=_entity(name),
+                before=row.snapshot(),
+                after=row.snapshot(status=Status.WITHDRAWN.value),
+            )
+    current = next((r for r in rows if r.status == Status.IN_FORCE.value), None)
+    if current is not None and current.content_hash == digest:
+        return record(current)
+    spec = to_data(definition)
+    version = rows[-1].version + 1 if rows else 1
+    new = DefinitionVersionRow(
+        name=name,
+        kind=definition.kind,
+        version=version,
+        status=Status.PROPOSED.value,
+        spec=spec,
+        content_hash=digest,
+        owners=list(definition.owners),
+        proposed_by=by,
+        created_at=now,
+    )
+    session.add(new)
+    session.flush()
+    after = {"version": version, "status": Status.PROPOSED.value, "content_hash": digest}
+    record_change(
+        session,
+        actor=by,
+        action="definition.propose",
+        entity=_entity(name),
+        before=rows[-1].snapshot() if rows else None,
+        after=after | {"signed_by": {}, "spec": spec},
+    )
+    [stored] = load(session, V.id == new.id)
+    return record(stored)
 
 
 def _leads(session: Session, team: str) -> list[str]:

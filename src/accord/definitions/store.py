@@ -23,7 +23,7 @@ is built from, or says who still has to sign.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -38,6 +38,8 @@ __all__ = [
     "DefinitionStore",
     "DefinitionVersion",
     "InForce",
+    "InForceLookup",
+    "InForceSnapshot",
     "NotInForce",
     "Pending",
     "Signature",
@@ -115,6 +117,44 @@ class DefinitionVersion:
         )
 
 
+class InForceLookup(Protocol):
+    """What computing a number needs from a store: the version in force of a name, and
+    the newest one (to say who still has to sign it)."""
+
+    def in_force(self, name: str) -> DefinitionVersion | None:
+        """The version of *name* in force, if any."""
+        ...
+
+    def latest(self, name: str) -> DefinitionVersion | None:
+        """The newest version of *name* whatever its status, if any."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class InForceSnapshot:
+    """The versions in force at one moment: a scorecard computed from it cites one
+    consistent set of versions, even while someone signs, and reads the store once.
+
+    Parameters
+    ----------
+    versions
+        The versions in force, by name.
+    store
+        Asked for :meth:`latest` (names not in force are rare: no need to snapshot them).
+    """
+
+    versions: Mapping[str, DefinitionVersion]
+    store: InForceLookup
+
+    def in_force(self, name: str) -> DefinitionVersion | None:
+        """The version of *name* in force when the snapshot was taken."""
+        return self.versions.get(name)
+
+    def latest(self, name: str) -> DefinitionVersion | None:
+        """The newest version of *name* now."""
+        return self.store.latest(name)
+
+
 class DefinitionStore(Protocol):
     """What the state store offers the definitions layer (and the CLI and web app).
 
@@ -188,7 +228,7 @@ class NotInForce:
         return f"{self.metric} has no version in force: " + "; ".join(parts)
 
 
-def resolve_in_force(store: DefinitionStore, name: str) -> InForce | NotInForce:
+def resolve_in_force(store: InForceLookup, name: str) -> InForce | NotInForce:
     """Gather the in-force versions of metric *name* and every metric it is built from.
 
     Raises
