@@ -29,11 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.engines.budget.bootstrap import (
-    default_block_length,
-    moving_block_indices,
-    percentile_interval,
-)
+from accord.engines.budget.bootstrap import bootstrap_intervals, default_block_length
 from accord.engines.budget.contributions import channel_figures
 from accord.engines.budget.design import Trend, base_design, time_in_years
 from accord.engines.budget.priors import Priors
@@ -42,7 +38,6 @@ from accord.engines.budget.result import (
     BootstrapInfo,
     ChannelFit,
     ChannelIntervals,
-    Interval,
     MMMFit,
 )
 from accord.engines.budget.search import SearchSpace, grid_search, polish
@@ -240,8 +235,20 @@ def _fit(
     if cfg.bootstrap > 0:
         block = cfg.block_length or default_block_length(n)
         intervals = list(
-            _bootstrap(
-                profile, cfg, decay, lam, fitted / y_scale, residuals / y_scale, x, y_scale, report
+            bootstrap_intervals(
+                profile,
+                cfg.space,
+                decay,
+                lam,
+                fitted=fitted / y_scale,
+                residuals=residuals / y_scale,
+                spend=x,
+                y_scale=y_scale,
+                resamples=cfg.bootstrap,
+                block_length=block,
+                level=cfg.level,
+                seed=cfg.seed,
+                report=report,
             )
         )
         info = BootstrapInfo(
@@ -312,43 +319,3 @@ def _check_inputs(
             raise InputError("give one name per control column")
         if not np.all(np.isfinite(ctrl)):
             raise InputError("controls must be finite numbers (no blanks or NaN)")
-
-
-def _bootstrap(
-    profile: Profile,
-    cfg: FitSettings,
-    decay: FloatArray,
-    lam: FloatArray,
-    fitted: FloatArray,
-    residuals: FloatArray,
-    spend: FloatArray,
-    y_scale: float,
-    report: Progress,
-) -> list[ChannelIntervals]:
-    """Re-fit on ``fitted + resampled residual blocks``; percentile intervals per channel."""
-    n, n_channels = spend.shape
-    rng = np.random.default_rng(cfg.seed)
-    block = cfg.block_length or default_block_length(n)
-    original = profile.y
-    draws = np.empty((cfg.bootstrap, 7, n_channels))
-    try:
-        for b in range(cfg.bootstrap):
-            profile.set_target(
-                fitted + residuals[moving_block_indices(n, block_length=block, rng=rng)]
-            )
-            d, lm = polish(profile, cfg.space, decay, lam, tolerance=1e-7)
-            beta = profile.solve(d, lm).beta * y_scale
-            adstocked = np.column_stack(
-                [profile.adstocked(c, float(d[c])) for c in range(n_channels)]
-            )
-            f = channel_figures(adstocked, spend, beta=beta, lam=lm)
-            draws[b] = [d, lm, beta, f.contribution, f.share, f.roi, f.marginal_roi]
-            report("bootstrap", b + 1, cfg.bootstrap)
-    finally:
-        profile.set_target(original)
-    bounds = percentile_interval(draws.reshape(cfg.bootstrap, -1), cfg.level).reshape(2, 7, -1)
-    out = []
-    for c in range(n_channels):
-        pairs = [Interval(float(bounds[0, k, c]), float(bounds[1, k, c])) for k in range(7)]
-        out.append(ChannelIntervals(*pairs))
-    return out
