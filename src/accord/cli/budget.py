@@ -92,7 +92,7 @@ Fourier = Annotated[int, typer.Option("--fourier-order", min=0, help="Yearly Fou
 Seed = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Periods:
     """The columns of a period file as arrays, in date order."""
 
