@@ -32,8 +32,14 @@ from accord.engines.funnel import (
 STAGES = ("subscriber", "lead", "mql", "sal", "sql", "opportunity", "customer")
 AFTER = {"sal": "mql", "sql": "sal"}
 RULES = tuple(StageRule(s, after=AFTER.get(s)) for s in STAGES)
-PAIRS = [("mql", "sal"), ("sal", "sql"), ("sql", "opportunity"), ("opportunity", "customer"),
-         ("mql", "customer"), ("lead", "mql")]  # fmt: skip
+PAIRS = [
+    ("mql", "sal"),
+    ("sal", "sql"),
+    ("sql", "opportunity"),
+    ("opportunity", "customer"),
+    ("mql", "customer"),
+    ("lead", "mql"),
+]
 SIDE = (
     SideRule("recycled", from_stages=("mql", "sal", "sql")),
     SideRule("disqualified", from_stages=("lead", "mql", "sal", "sql")),
@@ -48,21 +54,39 @@ def _raw_events(company: Any) -> pd.DataFrame:
     idn = pd.read_csv(folder / "ground_truth" / "identity.csv", dtype=str)
     idn = idn[["source_system", "source_id", "person_id"]].drop_duplicates()
     hs = pd.read_csv(folder / "hubspot-contacts.csv", dtype=str)
-    cols = {"Became a Subscriber Date": "subscriber", "Became a Lead Date": "lead",
-            "Became a Marketing Qualified Lead Date": "mql"}  # fmt: skip
+    cols = {
+        "Became a Subscriber Date": "subscriber",
+        "Became a Lead Date": "lead",
+        "Became a Marketing Qualified Lead Date": "mql",
+    }
     hs = hs.melt(id_vars=["Record ID"], value_vars=list(cols), var_name="stage", value_name="ts")
-    hs = hs.dropna(subset=["ts"]).assign(
-        stage=lambda d: d.stage.map(cols), source_system="hubspot", reason=None,
-        ts=lambda d: pd.to_datetime(d.ts, format="%Y-%m-%d %H:%M"),
-    ).rename(columns={"Record ID": "source_id"})  # fmt: skip
+    hs = (
+        hs.dropna(subset=["ts"])
+        .assign(
+            stage=lambda d: d.stage.map(cols),
+            source_system="hubspot",
+            reason=None,
+            ts=lambda d: pd.to_datetime(d.ts, format="%Y-%m-%d %H:%M"),
+        )
+        .rename(columns={"Record ID": "source_id"})
+    )
     sf = pd.read_csv(folder / "salesforce-leads.csv", dtype=str)
-    sf = sf.melt(id_vars=["Lead ID"], value_vars=["Create Date", "Converted Date"],
-                 var_name="stage", value_name="ts")  # fmt: skip
-    sf = sf.dropna(subset=["ts"]).assign(
-        stage=lambda d: d.stage.map({"Create Date": "lead", "Converted Date": "sql"}),
-        source_system="salesforce", reason=None,
-        ts=lambda d: pd.to_datetime(d.ts, format="%m/%d/%Y"),
-    ).rename(columns={"Lead ID": "source_id"})  # fmt: skip
+    sf = sf.melt(
+        id_vars=["Lead ID"],
+        value_vars=["Create Date", "Converted Date"],
+        var_name="stage",
+        value_name="ts",
+    )
+    sf = (
+        sf.dropna(subset=["ts"])
+        .assign(
+            stage=lambda d: d.stage.map({"Create Date": "lead", "Converted Date": "sql"}),
+            source_system="salesforce",
+            reason=None,
+            ts=lambda d: pd.to_datetime(d.ts, format="%m/%d/%Y"),
+        )
+        .rename(columns={"Lead ID": "source_id"})
+    )
     lc = pd.read_csv(folder / "accord-lifecycle_events.csv", dtype=str)
     lc = lc.dropna(subset=["contact_id"]).drop(columns=["source_id"])
     lc = lc.assign(ts=pd.to_datetime(lc.ts, utc=True).dt.tz_localize(None))
@@ -124,9 +148,14 @@ def test_cohort_conversion_equals_pandas(
 ) -> None:
     as_of = company.end
     r = cohort_conversion(
-        entries, start=company.start, end=company.end, as_of=as_of, within_days=30,
-        grain="quarter", pairs=PAIRS,
-    )  # fmt: skip
+        entries,
+        start=company.start,
+        end=company.end,
+        as_of=as_of,
+        within_days=30,
+        grain="quarter",
+        pairs=PAIRS,
+    )
     got = {(x["period_start"], x["from_stage"], x["to_stage"]): x for x in r.rows()}
     for a, b in PAIRS:
         x = first[a].dropna()
@@ -134,16 +163,30 @@ def test_cohort_conversion_equals_pandas(
         days = (reached - x).dt.total_seconds() / 86400
         mature = x + pd.Timedelta(days=30) <= as_of
         frame = pd.DataFrame(
-            {"q": x.dt.to_period("Q").dt.start_time, "conv": reached.notna(), "mature": mature,
-             "within": mature & (days <= 30),
-             "skipped": reached.notna() & (first.loc[x.index, b] != reached)}
-        )  # fmt: skip
+            {
+                "q": x.dt.to_period("Q").dt.start_time,
+                "conv": reached.notna(),
+                "mature": mature,
+                "within": mature & (days <= 30),
+                "skipped": reached.notna() & (first.loc[x.index, b] != reached),
+            }
+        )
         for q, g in frame.groupby("q"):
             row = got[(q.to_pydatetime(), a, b)]
-            want = (len(g), int(g.conv.sum()), int(g.mature.sum()), int(g.within.sum()),
-                    int(g.skipped.sum()))  # fmt: skip
-            assert (row["entered"], row["converted"], row["mature"], row["converted_within"],
-                    row["skipped"]) == want, (a, b, q)  # fmt: skip
+            want = (
+                len(g),
+                int(g.conv.sum()),
+                int(g.mature.sum()),
+                int(g.within.sum()),
+                int(g.skipped.sum()),
+            )
+            assert (
+                row["entered"],
+                row["converted"],
+                row["mature"],
+                row["converted_within"],
+                row["skipped"],
+            ) == want, (a, b, q)
 
 
 def test_timing_equals_pandas(company: Any, entries: FunnelEntries, first: pd.DataFrame) -> None:
@@ -160,8 +203,14 @@ def test_timing_equals_pandas(company: Any, entries: FunnelEntries, first: pd.Da
 def test_side_exits_equal_pandas(
     company: Any, entries: FunnelEntries, raw: pd.DataFrame, first: pd.DataFrame
 ) -> None:
-    r = side_exits(company.events, entries, side_states=SIDE, start=company.start,
-                   end=company.end, entity_col="person_id")  # fmt: skip
+    r = side_exits(
+        company.events,
+        entries,
+        side_states=SIDE,
+        start=company.start,
+        end=company.end,
+        entity_col="person_id",
+    )
     got = {(x["side_state"], x["from_stage"], x["reason"]): x["exits"] for x in r.rows()}
     ev = raw[raw.stage.isin(["recycled", "disqualified", "lost"])].join(first, on="person_id")
     reached = pd.DataFrame({s: ev[s] <= ev.ts for s in STAGES})
@@ -209,9 +258,13 @@ def test_planted_sal_to_sql_probability_is_recovered(company: Any) -> None:
     rules = tuple(StageRule(s) if s != "sql" else StageRule("sql", after="sal") for s in STAGES)
     fe = funnel_entries(company.events, stages=rules, entity_col="person_id")
     row = cohort_conversion(
-        fe, start=company.start, end=company.end, as_of=company.end, within_days=30,
+        fe,
+        start=company.start,
+        end=company.end,
+        as_of=company.end,
+        within_days=30,
         pairs=[("sal", "sql")],
-    ).rows()[0]  # fmt: skip
+    ).rows()[0]
     n = row["mature"]
     se = math.sqrt(planted * (1 - planted) / n)
     assert n > 500
@@ -239,8 +292,14 @@ def test_reason_codes_of_side_exits_match_the_lifecycle_file(
     """Every recycle and disqualification carries the reason of the rejection it follows:
     the totals per reason equal the rejections per reason planted in the truth (first and
     second decisions) plus the later recycles of accepted leads."""
-    r = side_exits(company.events, entries, side_states=SIDE[:2], start=dt.datetime(2000, 1, 1),
-                   end=dt.datetime(2100, 1, 1), entity_col="person_id")  # fmt: skip
+    r = side_exits(
+        company.events,
+        entries,
+        side_states=SIDE[:2],
+        start=dt.datetime(2000, 1, 1),
+        end=dt.datetime(2100, 1, 1),
+        entity_col="person_id",
+    )
     got: dict[str, int] = {}
     for x in r.rows():
         got[x["reason"]] = got.get(x["reason"], 0) + x["exits"]

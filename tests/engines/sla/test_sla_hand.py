@@ -52,7 +52,8 @@ EVENTS = [
     ("f", "sal", D(2024, 1, 11), None),
     ("g", "mql", D(2024, 1, 3), None), ("g", "rejected", D(2024, 1, 4, 12), "bad_fit"),
     ("g", "disqualified", D(2024, 1, 4, 12, 1), "bad_fit"), ("g", "mql", D(2024, 1, 8), None),
-    ("g", "rejected", D(2024, 1, 9), "bad_fit"), ("g", "disqualified", D(2024, 1, 9, 0, 1), "bad_fit"),
+    ("g", "rejected", D(2024, 1, 9), "bad_fit"),
+    ("g", "disqualified", D(2024, 1, 9, 0, 1), "bad_fit"),
     ("h", "sal", D(2024, 1, 5), None),
 ]  # fmt: skip
 ACTIVITIES = [
@@ -135,12 +136,15 @@ def test_every_commitment_status(
 def test_lateness_and_due_times(handoffs: Handoffs) -> None:
     b = _row(handoffs, "b")
     assert (b["first_touch_late_hours"], b["decision_late_hours"]) == (72.0, 168.0)
-    assert b["decision_due_at"] == D(2024, 1, 3) and b["reason"] is None
+    assert b["decision_due_at"] == D(2024, 1, 3)
+    assert b["reason"] is None
     e = _row(handoffs, "e")
     assert (e["first_touch_late_hours"], e["decision_late_hours"], e["attempts_late_hours"]) == (
         432.0, 408.0, 120.0,
     )  # fmt: skip
-    assert e["first_touch_open"] and e["decision_open"] and e["attempts_open"]
+    assert e["first_touch_open"]
+    assert e["decision_open"]
+    assert e["attempts_open"]
     d = _row(handoffs, "d")
     assert (d["attempts"], d["nth_attempt_at"], d["hours_to_first_touch"]) == (
         5, D(2024, 1, 5, 1), 1.0,
@@ -194,7 +198,8 @@ def test_breach_list_names_rep_lead_commitment_and_lateness(handoffs: Handoffs) 
         ("g", "first_touch", 6.0, False),
     ]  # fmt: skip
     assert rows[3]["detail"] == "0 of 5 attempts in 14 days"
-    assert rows[0]["owner"] == "r1" and rows[0]["due_at"] == D(2024, 1, 3)
+    assert rows[0]["owner"] == "r1"
+    assert rows[0]["due_at"] == D(2024, 1, 3)
     only_open = breach_list(handoffs, open_only=True).rows()
     assert {(r["entity"], r["commitment"]) for r in only_open} == {
         ("e", "first_touch"),
