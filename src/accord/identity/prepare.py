@@ -29,10 +29,12 @@ phone or id shared by two records).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from accord.identity.columns import ColumnKind, ColumnMap, RecognisedColumn
@@ -78,6 +80,7 @@ KEY_RULES: tuple[str, ...] = ("email", "phone", "national_id")
 """Deterministic rules: an exact shared value links two records with probability 1."""
 
 ROW = "__row"
+_VALID_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 SOURCE = "__source"
 
 _Normaliser = Callable[[object], str | None]
@@ -198,54 +201,55 @@ def _prepare_one(
 
 def _local_part(keys: pd.Series) -> pd.Series:
     """The part before ``@`` of email match keys (``None`` without one)."""
-    text = keys.astype("string")
-    has_at = text.str.contains("@", regex=False).fillna(False).astype(bool)
-    local = text.str.replace(r"@[^@]*$", "", regex=True)
-    local = local.where(has_at & (local != ""))
-    return local.astype(object).where(local.notna(), None)
+
+    def local(key: object) -> str | None:
+        text = str(key)
+        return text.rpartition("@")[0] or None if "@" in text else None
+
+    return _map(keys, local)
 
 
 def _linking_emails(keys: pd.Series) -> pd.Series:
     """Email keys that may link deterministically: valid and not a role address."""
-    text = keys.astype("string")
-    valid = text.str.match(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$").fillna(False)
-    role = _local_part(keys).isin(ROLE_LOCAL_PARTS)
-    return keys.where(valid.astype(bool) & ~role, None)
+
+    def linking(key: object) -> str | None:
+        text = str(key)
+        if not _VALID_EMAIL.match(text) or text.rpartition("@")[0] in ROLE_LOCAL_PARTS:
+            return None
+        return text
+
+    return _map(keys, linking)
 
 
 def _map(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
-    """Apply *function* once per distinct value (names and cities repeat a lot)."""
-    mask = values.notna()
-    if not mask.any():
-        return pd.Series([None] * len(values), index=values.index, dtype=object)
-    present = values[mask]
-    uniques = pd.unique(present)
-    lookup: dict[Hashable, object] = {u: function(u) for u in uniques}
-    result = pd.Series([None] * len(values), index=values.index, dtype=object)
-    result[mask] = present.map(lookup).astype(object)
-    return result
+    """Apply *function* once per distinct value (names and cities repeat a lot).
+
+    Missing values stay ``None``; the result has *values*' index and object dtype.
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [function(u) for u in uniques]
+    mapped[-1] = None  # code -1: missing
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
 def _coalesce(frame: pd.DataFrame, names: list[str]) -> pd.Series:
-    result = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    for name in names:
-        result = result.fillna(frame[name].astype(object))
-    return result
+    return _coalesce_series([frame[name].astype(object) for name in names], len(frame))
 
 
 def _first_of(frame: pd.DataFrame, names: list[str], normaliser: _Normaliser) -> pd.Series:
     """The first non-empty normalised value across *names* for each row."""
-    result = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    for name in names:
-        result = result.fillna(_map(frame[name].astype(object), normaliser))
-    return result
+    return _coalesce_series([_map(frame[name], normaliser) for name in names], len(frame))
 
 
 def _coalesce_series(parts: list[pd.Series], length: int) -> pd.Series:
-    result = pd.Series([None] * length, dtype=object)
+    result = np.full(length, None, dtype=object)
     for part in parts:
-        result = result.fillna(part)
-    return result
+        values = part.to_numpy(dtype=object)
+        empty = pd.isna(result)
+        result[empty] = values[empty]
+    result[pd.isna(result)] = None
+    return pd.Series(result, dtype=object)
 
 
 def _keys(values: pd.Series, rule: str) -> pd.DataFrame:

@@ -65,7 +65,7 @@ class ModelOptions:
     total_budget
         Most pairs all blocking rules together may generate; ``None``: max(5e6, 25 n).
     u_pairs
-        Pairs sampled to estimate u; ``None``: max(1e6, min(4e6, 4 n)).
+        Pairs sampled to estimate u; ``None``: max(1e6, min(2e6, 2 n)).
     em_pairs
         Most pairs one expectation-maximisation session uses.
     prior_recall
@@ -79,7 +79,7 @@ class ModelOptions:
     rule_budget: int | None = None
     total_budget: int | None = None
     u_pairs: float | None = None
-    em_pairs: float = 2e6
+    em_pairs: float = 1e6
     prior_recall: float = 0.6
 
 
@@ -274,7 +274,7 @@ def _train(
             linker.training.estimate_probability_two_random_records_match(
                 prior_rules, recall=options.prior_recall
             )
-    u_pairs = options.u_pairs or max(1e6, min(4e6, 4.0 * n))
+    u_pairs = options.u_pairs or max(1e6, min(2e6, 2.0 * n))
     linker.training.estimate_u_using_random_sampling(
         max_pairs=u_pairs, seed=options.seed, num_chunks=1, min_count_per_level=None
     )

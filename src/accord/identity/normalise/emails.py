@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 _ANGLE = re.compile(r"<([^<>]+)>")
+_WRAPPED = re.compile(r"[<:\s]")
 _VALID = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
@@ -64,6 +65,10 @@ def normalise_email(value: object) -> str | None:
     ('ann@acme.io', None)
     """
     text = blank_to_none(value)
+    if text is None:
+        return None
+    if not _WRAPPED.search(text):
+        return text.lower()  # the usual case: nothing to unwrap
     for _ in range(8):  # unwrap nested wrappers until nothing changes
         if text is None:
             return None

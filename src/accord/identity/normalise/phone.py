@@ -73,7 +73,8 @@ REGIONS: dict[str, Region] = {
 
 _EXTENSION = re.compile(r"\s*(?:;?\s*ext\.?|extension|x|#|;\s*ext=)\s*\d{1,6}\s*$", re.IGNORECASE)
 _NATIONAL_ZERO = re.compile(r"\(\s*0\s*\)")
-_ALLOWED = re.compile(r"^[\d\s+()./\-]+$")
+_MAYBE_EXTENSION = re.compile(r"[xX#;eE]")
+_FORMATTING = str.maketrans("", "", " \t\n\r\f\v\u00a0+()./-")
 _MIN_E164, _MAX_E164 = 8, 15
 
 
@@ -107,10 +108,13 @@ def normalise_phone(value: object, *, default_region: str = "US") -> str | None:
     text = blank_to_none(value)
     if text is None:
         return None
-    text = _NATIONAL_ZERO.sub(" ", _EXTENSION.sub("", text))
-    if not _ALLOWED.match(text):
-        return None
-    digits = re.sub(r"\D", "", text)
+    if _MAYBE_EXTENSION.search(text):
+        text = _EXTENSION.sub("", text)
+    if "(" in text:
+        text = _NATIONAL_ZERO.sub(" ", text)
+    digits = text.translate(_FORMATTING)
+    if not digits.isdigit() or not digits.isascii():
+        return None  # letters or other symbols: not a phone number
     international = text.lstrip().startswith("+")
     if not international and digits.startswith("00"):
         international, digits = True, digits[2:]
