@@ -17,6 +17,7 @@ NOT_ON_A_WORKSPACE = {
     "identity dedupe", "identity link",
     "attribution paths",
     "clv fit-file", "clv retention", "clv simple",
+    "budget fit", "budget optimize",
 }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ import typer
 from accord import __version__
 from accord.cli import (
     attribution,
+    budget,
     clv,
     definitions,
     demo,
@@ -80,6 +81,7 @@ app.command("demo")(demo.demo)
 app.add_typer(identity.app, name="identity")
 app.add_typer(attribution.app, name="attribution")
 app.add_typer(clv.app, name="clv")
+app.add_typer(budget.app, name="budget")
 app.add_typer(definitions.app, name="definitions")
 app.command("metric")(metric.metric)
 app.command("goals")(goals.goals)
