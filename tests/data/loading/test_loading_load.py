@@ -247,3 +247,30 @@ def test_other_backends_are_refused_clearly(tmp_path: Path) -> None:
     other = Warehouse(url="postgres://db/warehouse", backend=SimpleNamespace(name="postgres"))
     with pytest.raises(StoreError, match="needs the DuckDB warehouse"):
         load_file(other, _deals(tmp_path / "d.csv", {1: "1"}), mapping=get_preset("hubspot-deals"))
+
+
+def test_parquet_and_json_lines_with_typed_values(warehouse: Warehouse, tmp_path: Path) -> None:
+    import duckdb
+
+    parquet = tmp_path / "spend.parquet"
+    duckdb.sql(
+        "SELECT DATE '2024-03-01' + i::INT AS date, 'email' AS channel, 'c' || i AS campaign_id, "
+        "12.5 * i AS amount, 'EUR' AS currency FROM range(3) t(i)"
+    ).write_parquet(str(parquet))
+    report = load_file(warehouse, parquet, mapping=get_preset("accord-spend"))
+    assert (report.rows_read, report.inserted, report.quarantined) == (3, 3, 0)
+    total = warehouse.duckdb.execute("SELECT sum(amount), max(date)::VARCHAR FROM spend").fetchone()
+    assert total == (37.5, "2024-03-03")
+
+    lines = tmp_path / "events.jsonl"
+    lines.write_text(
+        '{"event_id": "e1", "ts": 1704449400, "event": "login", "feature": {"a": [1]}}\n'
+        '{"event_id": "e2", "ts": "2024-01-05T10:10:00Z", "event": "export"}\n',
+        encoding="utf-8",
+    )
+    report = load_file(warehouse, lines, mapping=get_preset("accord-product_events"))
+    assert (report.inserted, report.quarantined) == (2, 0)
+    rows = warehouse.duckdb.execute(
+        "SELECT source_id, ts::VARCHAR, feature FROM product_events ORDER BY 1"
+    ).fetchall()
+    assert rows == [("e1", "2024-01-05 10:10:00", '{"a":[1]}'), ("e2", "2024-01-05 10:10:00", None)]

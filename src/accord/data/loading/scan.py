@@ -28,10 +28,11 @@ DUPS = "_accord_dups"
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """What the pass found: each date column's order, and whether ids repeat."""
+    """What the pass found: each date column's order, whether ids repeat, the row count."""
 
     orders: dict[str, DateOrder]
     has_duplicates: bool
+    rows: int
 
 
 def _dated(plan: TargetPlan) -> list[str]:
@@ -56,27 +57,23 @@ def scan_target(con: duckdb.DuckDBPyConnection, plan: TargetPlan, date_format: s
                 )
                 parts.append(f"max({number}) FILTER (WHERE NOT ({text} LIKE '____-%'))")
     inner = ", ".join(["count(*) AS n", *(f"{p} AS m{i}" for i, p in enumerate(parts))])
-    outer = ", ".join(
-        [
-            "list(h) FILTER (WHERE n > 1 AND h IS NOT NULL)",
-            *(f"max(m{i})" for i in range(len(parts))),
-        ]
-    )
+    maxima = [f"max(m{i})" for i in range(len(parts))]
+    outer = ", ".join(["list(h) FILTER (WHERE n > 1 AND h IS NOT NULL)", "sum(n)", *maxima])
     keys = (
         f"SELECT *, CASE WHEN source_id IS NOT NULL THEN hash(source_system, source_id) END AS h "
         f"FROM (SELECT _ord, {plan.system} AS source_system, {plan.source_id} AS source_id, * "
         f"EXCLUDE (_ord) FROM {plan.relation})"
     )
-    row = con.execute(
-        f"SELECT {outer} FROM (SELECT h, {inner} FROM ({keys}) GROUP BY h)"
-    ).fetchone()
-    found: tuple[Any, ...] = tuple(row) if row else ([],)
+    grouped = f"SELECT h, {inner} FROM ({keys}) GROUP BY h"
+    row = con.execute(f"SELECT {outer} FROM ({grouped})").fetchone()
+    found: tuple[Any, ...] = tuple(row) if row else ([], 0)
+    rows = int(found[1] or 0)
     orders: dict[str, DateOrder] = {}
     for i, name in enumerate(dated):
         if not auto:
             orders[name] = "us" if date_format == "us" else "eu" if date_format == "eu" else "iso"
             continue
-        first, second = (found[1 + 2 * i] or 0), (found[2 + 2 * i] or 0)
+        first, second = (found[2 + 2 * i] or 0), (found[3 + 2 * i] or 0)
         orders[name] = "eu" if first > 12 and second <= 12 else "us"
     repeated = found[0] or []
     con.execute(f"DROP TABLE IF EXISTS {DUPS}")
@@ -84,11 +81,11 @@ def scan_target(con: duckdb.DuckDBPyConnection, plan: TargetPlan, date_format: s
         con.execute(
             f"CREATE TEMP TABLE {DUPS} (source_system VARCHAR, source_id VARCHAR, keep BIGINT)"
         )
-        return Scan(orders, False)
+        return Scan(orders, False, rows)
     con.execute(
         f"CREATE TEMP TABLE {DUPS} AS SELECT source_system, source_id, max(_ord) AS keep "
         f"FROM ({keys}) WHERE h IS NOT NULL AND list_contains(?, h) "
         "GROUP BY source_system, source_id HAVING count(*) > 1",
         [repeated],
     )
-    return Scan(orders, True)
+    return Scan(orders, True, rows)

@@ -139,6 +139,9 @@ def _stage_columnar(
             hint="Check that the file is complete and in the format its name says.",
         ) from exc
     headers = tuple(str(r[0]) for r in described)
+    if shape.format != "parquet":  # JSON: every value as its text, nested values as JSON
+        columns = ", ".join(f"{literal(h)}: 'VARCHAR'" for h in headers)
+        reader = template.format(literal(str(source)), f", columns={{{columns}}}")
     select = ", ".join(f"CAST({_ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(headers))
     try:
         con.execute(f"CREATE TEMP TABLE {STAGE} AS SELECT {select} FROM {reader}")

@@ -146,7 +146,10 @@ def write_target(
         updated = unchanged = 0
     else:
         inserted, updated, unchanged = _merge(con, plan, good, row_hash, stamp)
-    quarantined = _quarantine(con, plan, stage, joined, load_id=load_id, file=file)
+    valid = int(inserted) + int(updated) + int(unchanged)
+    quarantined = 0
+    if valid < scan.rows:  # a clean file needs no pass over its invalid rows
+        quarantined = _quarantine(con, plan, stage, joined, load_id=load_id, file=file)
     con.execute(f"DROP TABLE IF EXISTS {DUPS}")
     con.execute(f"DROP TABLE IF EXISTS {TYPED}")
     return TableCounts(
