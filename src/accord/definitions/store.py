@@ -18,7 +18,8 @@ signature; this module fixes what it must offer (:class:`DefinitionStore`, a
    At most one version per name is in force.
 
 :func:`resolve_in_force` gathers the in-force versions of a metric and of every metric it
-is built from, or says who still has to sign.
+is built from, or says who still has to sign what (the metric's newest version and, for
+one not in force, the inputs that version would use).
 """
 
 from __future__ import annotations
@@ -254,6 +255,8 @@ def resolve_in_force(store: InForceLookup, name: str) -> InForce | NotInForce:
             if latest is None:
                 raise NotFound(f"no definition called {current!r}", hint="accord definitions list")
             pending.append(Pending(current, latest.version, latest.pending_teams))
+            if isinstance(latest.definition, MetricDefinition):  # name its inputs' signers too
+                todo.extend(latest.definition.body.inputs)
             continue
         definition = found.definition
         if not isinstance(definition, MetricDefinition):
