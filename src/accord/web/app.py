@@ -1,0 +1,91 @@
+"""The app factory: :func:`create_app` for a workspace, :func:`app_from_environment` for
+``uvicorn --factory`` (``ACCORD_WORKSPACE`` names the workspace).
+
+The app opens both stores when it is created (the DuckDB warehouse read-write: the
+server is its one writer) and closes them when it shuts down; serve it, or use it inside
+``with TestClient(app)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from accord import __version__
+from accord.data.workspace import Workspace
+from accord.web.deps import csrf_protect
+from accord.web.handlers import install_error_handlers
+from accord.web.middleware import BodyLimit, SecurityHeaders
+from accord.web.routes import admin, auth, data, definitions, scorecard
+from accord.web.runtime import Runtime
+from accord.web.settings import WebSettings
+
+__all__ = ["API_PREFIX", "app_from_environment", "create_app"]
+
+API_PREFIX = "/api/v1"
+STATIC = Path(__file__).parent / "static"
+ROUTERS = (auth, scorecard, definitions, data, admin)
+
+
+def create_app(workspace: Workspace, *, settings: WebSettings | None = None) -> FastAPI:
+    """The web app serving *workspace*.
+
+    Parameters
+    ----------
+    workspace
+        The workspace; its stores are opened now.
+    settings
+        Session, cookie and upload settings (default: :meth:`WebSettings.from_environment`).
+
+    Raises
+    ------
+    WarehouseLocked
+        Another process holds the DuckDB warehouse (stop it: the server is the writer).
+    MigrationError
+        A store needs ``accord upgrade``.
+    """
+    settings = settings or WebSettings.from_environment(workspace.root)
+    runtime = Runtime.open(workspace, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    app = FastAPI(
+        title="Accord",
+        version=__version__,
+        summary="The shared scorecard, definitions and data of a workspace.",
+        description="Authenticate with `Authorization: Bearer <token>` "
+        "(`accord tokens create --as USER`). Errors have the shape "
+        '`{"error": {"code", "message", "hint"}}`; lists take `offset`, `limit` and '
+        "`format=csv`.",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # Swagger UI loads its scripts from a CDN; nothing may come from there
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=(settings.max_upload_mb << 20) + (1 << 20))
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in ROUTERS:
+        app.include_router(module.pages)
+        app.include_router(module.api)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for the workspace in ``ACCORD_WORKSPACE`` (else the current folder).
+
+    For ``uvicorn --factory accord.web.app:app_from_environment`` and ``accord serve``.
+    """
+    return create_app(Workspace.open())

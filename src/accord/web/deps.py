@@ -1,0 +1,236 @@
+"""Dependencies of the routes, as ``Annotated`` aliases.
+
+::
+
+    RuntimeDep       the running server's stores and services
+    WorkspaceDep     the workspace served
+    StateDep         the state store (users, definitions, audit log)
+    DefinitionsDep   the definition store over it
+    WarehouseDep     a read-only view of the warehouse, private to the request
+    SessionDep       the session cookie's content (``None``: no valid cookie)
+    PrincipalDep     who is calling and how (session or API token); 401 if nobody
+    CurrentUser      the calling user
+
+Every route declares exactly one :class:`Permit` (an :class:`~accord.web.permissions.
+Action` of the permission table) or :data:`PUBLIC`; the tests enumerate the routes and
+fail on one that declares neither. :func:`csrf_protect` runs before every route.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+
+from accord.data.state import StateStore, UserRecord
+from accord.data.state.passwords import current_fingerprint
+from accord.data.state.tokens import authenticate_token
+from accord.data.warehouse import Warehouse
+from accord.data.workspace import Workspace
+from accord.definitions.sql_store import SqlDefinitionStore
+from accord.web.errors import CsrfFailed, NotAuthenticated
+from accord.web.permissions import Action, require
+from accord.web.runtime import Runtime
+from accord.web.security import (
+    COOKIE_NAME,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    UNSAFE_METHODS,
+    Session,
+    bearer_token,
+    csrf_matches,
+)
+
+__all__ = [
+    "PUBLIC",
+    "ApiUser",
+    "Auditor",
+    "CurrentUser",
+    "DataViewer",
+    "DefinitionsDep",
+    "DefinitionsViewer",
+    "Permit",
+    "Principal",
+    "PrincipalDep",
+    "Proposer",
+    "Public",
+    "RuntimeDep",
+    "ScorecardViewer",
+    "SessionDep",
+    "Signer",
+    "StateDep",
+    "Uploader",
+    "UserAdmin",
+    "WarehouseDep",
+    "WorkspaceDep",
+    "csrf_protect",
+]
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The runtime the app opened at start."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_workspace(runtime: RuntimeDep) -> Workspace:
+    """The workspace being served."""
+    return runtime.workspace
+
+
+def get_state(runtime: RuntimeDep) -> StateStore:
+    """The state store."""
+    return runtime.state
+
+
+def get_definitions(runtime: RuntimeDep) -> SqlDefinitionStore:
+    """The definition store."""
+    return runtime.definitions
+
+
+def get_warehouse(runtime: RuntimeDep) -> Iterator[Warehouse]:
+    """A read-only warehouse for this request (returned to the pool afterwards)."""
+    with runtime.warehouse.reader() as warehouse:
+        yield warehouse
+
+
+WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
+StateDep = Annotated[StateStore, Depends(get_state)]
+DefinitionsDep = Annotated[SqlDefinitionStore, Depends(get_definitions)]
+WarehouseDep = Annotated[Warehouse, Depends(get_warehouse)]
+
+
+def get_session(request: Request, runtime: RuntimeDep) -> Session | None:
+    """The session in the cookie, if valid (signature and age checked)."""
+    return runtime.sessions.loads(request.cookies.get(COOKIE_NAME))
+
+
+SessionDep = Annotated[Session | None, Depends(get_session)]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the user, and whether by session cookie or API token."""
+
+    user: UserRecord
+    via: Literal["session", "token"]
+
+
+def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
+    """The caller, from an ``Authorization: Bearer`` token or else the session cookie.
+
+    Raises
+    ------
+    NotAuthenticated
+        No credentials, or invalid ones (pages redirect to the sign-in page).
+    """
+    token = bearer_token(request)
+    if token is not None:
+        with runtime.state.session() as db:
+            user = authenticate_token(db, token)
+        if user is None:
+            raise NotAuthenticated(
+                "The API token is not valid (unknown, revoked or expired).",
+                hint="Create one with `accord tokens create --as USER`.",
+            )
+        request.state.user = user
+        return Principal(user, "token")
+    if session is None or session.user is None:
+        raise NotAuthenticated("Sign in first.", hint="Open /login, or send an API token.")
+    with runtime.state.session() as db:
+        fingerprint = current_fingerprint(db, session.user)
+    if fingerprint is None or not hmac.compare_digest(fingerprint, session.fingerprint):
+        raise NotAuthenticated(
+            "Your session has ended (password changed or user deactivated).",
+            hint="Sign in again.",
+        )
+    user = runtime.state.user(session.user)
+    request.state.user = user
+    return Principal(user, "session")
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_current_user(principal: PrincipalDep) -> UserRecord:
+    """The calling user."""
+    return principal.user
+
+
+CurrentUser = Annotated[UserRecord, Depends(get_current_user)]
+
+
+class Permit:
+    """The permission a route needs (one :class:`Action` of the permission table).
+
+    Use it as the route's dependency; it returns the calling user::
+
+        @router.get("/data")
+        def data(user: Annotated[UserRecord, Depends(Permit(Action.VIEW_DATA))]) -> ...
+    """
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    def __call__(self, user: CurrentUser) -> UserRecord:
+        require(user, self.action)
+        return user
+
+    def __repr__(self) -> str:
+        return f"Permit({self.action.value})"
+
+
+class Public:
+    """Marks a route that needs no sign-in (the sign-in page itself, health)."""
+
+    def __call__(self) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return "Public()"
+
+
+PUBLIC = Depends(Public())
+"""``dependencies=[PUBLIC]`` on a route that anyone may call."""
+
+
+async def csrf_protect(request: Request, runtime: RuntimeDep) -> None:
+    """Refuse an unsafe cookie-authenticated request without the session's CSRF token.
+
+    Raises
+    ------
+    CsrfFailed
+        The token is missing or does not match the session's (403).
+    """
+    if request.method not in UNSAFE_METHODS or bearer_token(request) is not None:
+        return
+    session = runtime.sessions.loads(request.cookies.get(COOKIE_NAME))
+    given = request.headers.get(CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if not given and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not csrf_matches(session, given):
+        raise CsrfFailed(
+            "The request was refused: its security (CSRF) token is missing or out of date.",
+            hint="Reload the page and submit again; scripts send an API token instead.",
+        )
+
+
+ScorecardViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_SCORECARD))]
+DataViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_DATA))]
+Uploader = Annotated[UserRecord, Depends(Permit(Action.UPLOAD_DATA))]
+DefinitionsViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_DEFINITIONS))]
+Proposer = Annotated[UserRecord, Depends(Permit(Action.PROPOSE_DEFINITION))]
+Signer = Annotated[UserRecord, Depends(Permit(Action.SIGN_DEFINITION))]
+UserAdmin = Annotated[UserRecord, Depends(Permit(Action.MANAGE_USERS))]
+Auditor = Annotated[UserRecord, Depends(Permit(Action.VIEW_AUDIT))]
+ApiUser = Annotated[UserRecord, Depends(Permit(Action.USE_API))]
