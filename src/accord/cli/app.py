@@ -19,8 +19,10 @@ from accord.cli import (
     load,
     metric,
     quarantine,
+    serve,
     simulate,
     status,
+    tokens,
     users,
 )
 from accord.cli._errors import AccordGroup, CliState
@@ -85,3 +87,6 @@ app.add_typer(budget.app, name="budget")
 app.add_typer(definitions.app, name="definitions")
 app.command("metric")(metric.metric)
 app.command("goals")(goals.goals)
+app.command("serve")(serve.serve)
+app.add_typer(tokens.tokens_app, name="tokens")
+users.users_app.command("set-password")(tokens.set_user_password)
