@@ -17,9 +17,10 @@ from accord.data.loading.parsers import clean_text, literal
 from accord.data.loading.stage import STAGE
 from accord.data.schema import KEY_COLUMNS, TABLES, Table
 from accord.data.sources.matching import find
+from accord.data.sources.presets import get_preset
 from accord.data.sources.sniff import DELIMITERS
 from accord.data.sources.spec import Candidates, MappingSpec, Target, ValueRule
-from accord.errors import FileRejected
+from accord.errors import FileRejected, NotFound
 
 __all__ = ["TargetPlan", "plan_target", "skip_sql"]
 
@@ -102,9 +103,6 @@ def skip_sql(spec: MappingSpec, headers: Sequence[str]) -> str:
 
 
 def _what(spec: MappingSpec) -> str:
-    from accord.data.sources.presets import get_preset
-    from accord.errors import NotFound
-
     try:
         is_preset = get_preset(spec.name) == spec
     except NotFound:
