@@ -125,6 +125,8 @@ def _shared(wh: Warehouse, store: SqlDefinitionStore) -> list[Any]:
         "whole window",
         "signed by",
     )
+    for column in (table.columns[1], table.columns[4]):
+        column.justify = "left"
     engines: list[str] = []
     snapshot = store.snapshot()
     for name, current in sorted(snapshot.versions.items()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -282,11 +283,18 @@ def diff(
     typer.echo(text, nl=False)
 
 
+def _minute(value: datetime | None) -> str:
+    return "" if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
 @app.command("history")
 def history(
     name: NameArg, fmt: Format = OutputFormat.table, workspace: WorkspaceDir = None
 ) -> None:
-    """Every version of a definition, oldest first, with who proposed and signed it."""
+    """Every version of a definition, oldest first, with who proposed and signed it.
+
+    Times are UTC; `--format json` gives them in full with the whole content hash.
+    """
     with open_definitions(workspace) as store:
         versions = store.history(name)
         if not versions:
@@ -298,12 +306,11 @@ def history(
         {
             "version": v.version,
             "status": v.status.value,
-            "proposed_by": v.proposed_by,
-            "proposed_at": v.proposed_at,
+            "proposed": f"{_minute(v.proposed_at)} by {v.proposed_by}",
             "signed_by": _signed_by(v),
-            "in_force_at": v.in_force_at,
-            "ended_at": v.ended_at,
-            "content_hash": v.content_hash[:19],
+            "in_force": _minute(v.in_force_at),
+            "ended": _minute(v.ended_at),
+            "content": v.content_hash[:15],
         }
         for v in versions
     ]
