@@ -27,6 +27,7 @@ from fastapi import Depends, Request
 
 from accord.data.state import StateStore, UserRecord
 from accord.data.state.passwords import current_fingerprint
+from accord.data.state.people import get_user
 from accord.data.state.tokens import authenticate_token
 from accord.data.warehouse import Warehouse
 from accord.data.workspace import Workspace
@@ -145,12 +146,13 @@ def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) ->
         raise NotAuthenticated("Sign in first.", hint="Open /login, or send an API token.")
     with runtime.state.session() as db:
         fingerprint = current_fingerprint(db, session.user)
-    if fingerprint is None or not hmac.compare_digest(fingerprint, session.fingerprint):
+        valid = fingerprint is not None and hmac.compare_digest(fingerprint, session.fingerprint)
+        user = get_user(db, session.user) if valid else None
+    if user is None:
         raise NotAuthenticated(
             "Your session has ended (password changed or user deactivated).",
             hint="Sign in again.",
         )
-    user = runtime.state.user(session.user)
     request.state.user = user
     return Principal(user, "session")
 

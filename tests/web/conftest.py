@@ -1,0 +1,71 @@
+"""Fixtures of the web tests: the tiny company (``web_helpers``), the app, clients.
+
+``client`` is anonymous and runs the app's lifespan; ``as_user`` gives a client per user
+with a session cookie minted directly (the route-by-role tests would otherwise spend
+minutes in Argon2; the sign-in form itself is tested in ``test_web_security``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from web_helpers import (
+    COOKIE_DOMAIN,
+    ClientFor,
+    TestClient,
+    build_company,
+    mint_session,
+    settings,
+)
+
+from accord.data.workspace import Workspace
+from accord.web import create_app
+from accord.web.security import COOKIE_NAME
+
+
+@pytest.fixture(scope="session")
+def template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny company, built once per test session (copy it before changing it)."""
+    root = tmp_path_factory.mktemp("web") / "acme"
+    build_company(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def workspace(template_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A private copy of the tiny company for one test module."""
+    copy = tmp_path_factory.mktemp("ws") / "acme"
+    shutil.copytree(template_workspace, copy)
+    return Workspace.open(copy)
+
+
+@pytest.fixture(scope="module")
+def app(workspace: Workspace) -> FastAPI:
+    """The app over the module's workspace (stores opened; closed by ``client``)."""
+    return create_app(workspace, settings=settings())
+
+
+@pytest.fixture(scope="module")
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """An anonymous client; runs the app's lifespan (closing the stores at the end)."""
+    with TestClient(app, follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def as_user(app: FastAPI, client: TestClient) -> ClientFor:
+    """A client signed in as a user (cookie minted; one client per user, reused)."""
+    made: dict[str, TestClient] = {}
+
+    def make(name: str) -> TestClient:
+        if name not in made:
+            c = TestClient(app, follow_redirects=False)
+            c.cookies.set(COOKIE_NAME, mint_session(app, name), domain=COOKIE_DOMAIN)
+            made[name] = c
+        return made[name]
+
+    return make
