@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import Result
 
@@ -25,6 +26,32 @@ def test_init_creates_a_workspace_the_other_commands_use(invoke: Invoke, tmp_pat
     assert (root / "accord.toml").is_file()
     teams = json.loads(invoke("teams", "list", "-f", "json", "-w", root).stdout)
     assert len(teams) == 5
+
+
+def test_init_proposes_the_starter_pack(invoke: Invoke, tmp_path: Path) -> None:
+    from accord.definitions import starter_catalog
+
+    root = tmp_path / "acme"
+    result = invoke("init", root)
+    assert result.exit_code == 0, result.output
+    count = len(starter_catalog())
+    assert f"proposed   {count} starter definitions, awaiting" in result.stdout
+    rows = json.loads(invoke("definitions", "list", "-f", "json", "-w", root).stdout)
+    assert len(rows) == count
+    assert {(r["in_force"], r["proposed"]) for r in rows} == {(None, 1)}
+    with Workspace.open(root).state() as store:
+        actors = {(a.action, a.actor) for a in store.audit(limit=1000)}
+    assert ("definition.propose", "system:init") in actors
+
+
+def test_a_failure_while_populating_leaves_no_workspace(tmp_path: Path) -> None:
+    def fail(_: StateStore) -> None:
+        raise RuntimeError("disk full")
+
+    root = tmp_path / "acme"
+    with pytest.raises(RuntimeError, match="disk full"):
+        Workspace.init(root, populate=fail)
+    assert not root.exists()
 
 
 def test_init_twice_is_a_conflict(invoke: Invoke, tmp_path: Path) -> None:
