@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import ibis
 import numpy as np
 import pandas as pd
 import pytest
 
-from accord.cli._scorecard import FUNNEL_STAGES, SIDE_STATES, monthly_revenue, stage_contacts
+from accord.cli._scorecard import (
+    FUNNEL_STAGES,
+    SIDE_STATES,
+    full_months,
+    monthly_revenue,
+    stage_contacts,
+)
 
 
 @pytest.fixture
@@ -97,3 +105,24 @@ def test_quarantine_summary_counts_rows_once_across_reloads(con: ibis.BaseBacken
     )
     [got] = quarantine_summary(con.create_table("q", problems)).to_pyarrow().to_pylist()
     assert got == {"rows": 2, "problems": 3}
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        # the demo's window: the last day of December counts December as whole
+        ("2024-01-03", "2025-12-31 07:07", (date(2024, 1, 1), date(2025, 12, 1), date(2026, 1, 1))),
+        # a window ending mid-month stops at the month before
+        (
+            "2024-01-03",
+            "2025-12-15 00:00",
+            (date(2024, 1, 1), date(2025, 11, 1), date(2025, 12, 1)),
+        ),
+        ("2024-02-29", "2024-03-31 23:59", (date(2024, 2, 1), date(2024, 3, 1), date(2024, 4, 1))),
+        ("2024-01-03", "2024-01-20 00:00", None),
+    ],
+)
+def test_full_months(first: str, last: str, expected: tuple[date, date, date] | None) -> None:
+    got = full_months(datetime.fromisoformat(first), datetime.fromisoformat(last))
+    assert got == expected
+    assert full_months(None, None) is None
