@@ -2,8 +2,9 @@
 
 The company (``fixtures/``) is small enough to count by hand: eight HubSpot contacts of
 which six became MQLs (two in each of January, February and March 2025; one of March's
-came from the OFFLINE source) and three Stripe invoices (1,200, 800 and 1,200 USD in
-January, February and March 2025). The starter definitions it needs are proposed and
+came from the OFFLINE source); ``one-bad-row.csv``: two more leads, and a row whose
+create date ``31/02/2025 25:61`` is quarantined; three Stripe invoices (1,200, 800 and
+1,200 USD in January, February and March 2025). The starter definitions it needs are proposed and
 signed by every owning team's lead, so they are in force.
 
 Every user's password is :data:`PASSWORD`.
@@ -82,6 +83,7 @@ def build_company(root: Path, *, full_starter: bool = False) -> None:
     with ws.warehouse() as wh:
         for file, preset in (
             ("hubspot-contacts.csv", "hubspot-contacts"),
+            ("one-bad-row.csv", "hubspot-contacts"),
             ("stripe-invoices.csv", "stripe-invoices"),
         ):
             load_file(wh, FIXTURES / file, mapping=get_preset(preset), actor="test")  # fmt: skip
