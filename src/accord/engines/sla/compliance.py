@@ -54,21 +54,26 @@ def _scope(
     return t
 
 
+def _n(condition: ir.BooleanValue) -> ir.IntegerValue:
+    """How many rows meet *condition* (0, not null, over no rows)."""
+    return condition.fill_null(False).cast("int64").sum().fill_null(0)
+
+
 def _aggs(t: ir.Table, h: Handoffs) -> dict[str, ir.Value]:
     aggs: dict[str, ir.Value] = {
         "handoffs": t.count(),
-        "accepted": (t.decision == "accepted").fill_null(False).cast("int64").sum(),
-        "rejected": (t.decision == "rejected").fill_null(False).cast("int64").sum(),
-        "undisposed": t.disposed_at.isnull().cast("int64").sum(),
-        "never_touched": t.first_touch_at.isnull().cast("int64").sum(),
+        "accepted": _n(t.decision == "accepted"),
+        "rejected": _n(t.decision == "rejected"),
+        "undisposed": _n(t.disposed_at.isnull()),
+        "never_touched": _n(t.first_touch_at.isnull()),
         "median_hours_to_first_touch": t.hours_to_first_touch.quantile(0.5),
         "p90_hours_to_first_touch": t.hours_to_first_touch.quantile(0.9),
     }
     for c in h.terms.commitments:
         status = t[f"{c}_status"]
         for s in _STATUSES:
-            aggs[f"{c}_{s}"] = (status == s).cast("int64").sum()
-        aggs[f"{c}_open"] = t[f"{c}_open"].cast("int64").sum()
+            aggs[f"{c}_{s}"] = _n(status == s)
+        aggs[f"{c}_open"] = _n(t[f"{c}_open"])
     if "attempts" in h.terms.commitments:
         closed = t.attempts_due_at <= ibis.literal(h.as_of)
         aggs["mean_attempts"] = t.attempts.mean(where=closed)
@@ -130,8 +135,8 @@ def sales_compliance(
     rows.sort(key=lambda r: (r["group"] == ALL, str(r["group"])))
     for r in rows:
         for c in handoffs.terms.commitments:
-            judged = (r[f"{c}_met"] or 0) + (r[f"{c}_breached"] or 0)
-            r[f"{c}_rate"] = (r[f"{c}_met"] or 0) / judged if judged else None
+            judged = r[f"{c}_met"] + r[f"{c}_breached"]
+            r[f"{c}_rate"] = r[f"{c}_met"] / judged if judged else None
     notes = list(handoffs.notes())
     pending = (
         sum(rows[-1].get(f"{c}_pending") or 0 for c in handoffs.terms.commitments) if rows else 0
