@@ -1,0 +1,171 @@
+"""Benchmark: the funnel and the SLA on a simulated workspace, against a bare DuckDB scan.
+
+Run from the repository root with the project's interpreter::
+
+    .venv/bin/python benchmarks/funnel.py                    # 100,000 accounts, ~1M contacts
+    .venv/bin/python benchmarks/funnel.py --accounts 20000
+
+What it does:
+
+1. **Data, made once** under ``.benchmarks/funnel/``: ``accord.simulate`` writes the
+   company (100k accounts: about 1M HubSpot contacts; several minutes), then the real
+   loader (``load_file`` with the presets) puts the HubSpot contacts, Salesforce leads
+   and opportunities, the lifecycle events and the activities into a DuckDB warehouse,
+   and the ground-truth identity clusters go in as the ``crosswalk`` table (standing in
+   for identity resolution). Later runs reuse both.
+2. **Measurement**, in a subprocess (so peak memory is its own), on the warehouse opened
+   read-only:
+
+   - the *floor*: a bare DuckDB scan of the lifecycle table (``SELECT stage, count(*),
+     min(ts), max(ts) ... GROUP BY stage``), best of 3;
+   - the *funnel*: events re-keyed to the person through the crosswalk, first entries
+     (materialised once), stage counts by month, cohort conversion between every pair
+     of stages (so far and within 30 days) by month, period conversion, time between
+     stages, side exits with reasons, sales velocity by month;
+   - the *SLA*: the hand-off table (materialised once), per-rep and per-team
+     compliance, the 100 worst breaches, and marketing's monthly scorecard.
+
+   It prints each step's wall time, the total against the floor (target: within 10x)
+   and the peak resident memory. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".benchmarks" / "funnel"
+LOADED = (
+    "hubspot-contacts.csv",
+    "salesforce-leads.csv",
+    "salesforce-opportunities.csv",
+    "accord-lifecycle_events.csv",
+    "accord-activities.csv",
+)
+
+
+def prepare(accounts: int, seed: int) -> Path:
+    """Simulate and load once; return the warehouse file."""
+    from accord.data.load import load_file
+    from accord.data.sources import get_preset
+    from accord.data.warehouse import open_warehouse
+    from accord.simulate import simulate_company
+
+    folder = DATA / f"company-{accounts}-{seed}"
+    db = DATA / f"warehouse-{accounts}-{seed}.duckdb"
+    if db.exists():
+        return db
+    if not (folder / "manifest.json").exists():
+        print(f"simulating {accounts:,} accounts into {folder} ...", flush=True)
+        start = time.perf_counter()
+        simulate_company(folder, accounts=accounts, seed=seed)
+        print(f"  {time.perf_counter() - start:.0f} s", flush=True)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    tmp = db.with_suffix(".loading")
+    tmp.unlink(missing_ok=True)
+    wh = open_warehouse(f"duckdb://{tmp}")
+    for f in manifest["files"]:
+        if f["path"] in LOADED:
+            start = time.perf_counter()
+            report = load_file(wh, folder / f["path"], mapping=get_preset(f["preset"]))
+            took = time.perf_counter() - start
+            print(f"  loaded {f['path']}: {report.inserted:,} rows in {took:.0f} s", flush=True)
+    ident = folder / "ground_truth" / "identity.csv"
+    wh.duckdb.execute(
+        "CREATE TABLE crosswalk AS SELECT DISTINCT source_system, source_id, person_id "
+        f"FROM read_csv('{ident}', all_varchar = true)"
+    )
+    wh.close()
+    tmp.rename(db)
+    return db
+
+
+MEASURE = r"""
+import datetime as dt, json, resource, sys, time
+import ibis
+from accord.data.warehouse import open_warehouse
+from accord.engines import funnel as F, sla as S
+
+wh = open_warehouse("duckdb://" + sys.argv[1], read_only=True)
+con, steps = wh.duckdb, {}
+
+def timed(name, fn):
+    start = time.perf_counter()
+    out = fn()
+    steps[name] = time.perf_counter() - start
+    return out
+
+floor = []
+for _ in range(3):
+    start = time.perf_counter()
+    con.execute("SELECT stage, count(*), min(ts), max(ts) FROM lifecycle_events GROUP BY stage").fetchall()
+    floor.append(time.perf_counter() - start)
+rows = con.execute("SELECT count(*) FROM lifecycle_events").fetchone()[0]
+
+le, xw = wh.table("lifecycle_events"), wh.table("crosswalk")
+j = le.join(xw, [le.source_system == xw.source_system, le.contact_id == xw.source_id])
+events = j.select("person_id", "stage", "ts", "reason")
+act = wh.table("activities")
+j = act.join(xw, [act.source_system == xw.source_system, act.contact_id == xw.source_id])
+activities = j.select("person_id", "rep_id", "ts")
+hs = wh.table("contacts").filter(lambda c: (c.source_system == "hubspot") & c.owner_id.notnull())
+j = hs.join(xw, [hs.source_system == xw.source_system, hs.contact_id == xw.source_id])
+owners = j.group_by("person_id").aggregate(owner_id=j.owner_id.max())
+start, end = dt.datetime(2024, 1, 1), dt.datetime(2026, 1, 1)
+stages = ("subscriber", "lead", "mql", "sal", "sql", "opportunity", "customer")
+after = {"sal": "mql", "sql": "sal"}
+rules = tuple(F.StageRule(s, after=after.get(s)) for s in stages)
+side = (F.SideRule("recycled"), F.SideRule("disqualified"), F.SideRule("lost"))
+kw = dict(start=start, end=end)
+
+total = time.perf_counter()
+fe = timed("funnel: first entries", lambda: F.funnel_entries(events, stages=rules, entity_col="person_id"))
+timed("funnel: stage counts", lambda: F.stage_counts(fe, grain="month", **kw))
+timed("funnel: cohort, all pairs", lambda: F.cohort_conversion(fe, as_of=end, within_days=30, grain="month", **kw))
+timed("funnel: period conversion", lambda: F.period_conversion(fe, grain="month", **kw))
+timed("funnel: timing", lambda: F.stage_timing(fe, as_of=end, **kw))
+timed("funnel: side exits", lambda: F.side_exits(events, fe, side_states=side, entity_col="person_id", **kw))
+timed("funnel: velocity", lambda: F.sales_velocity(wh.table("opportunities"), grain="month", **kw))
+h = timed("sla: hand-offs", lambda: S.build_handoffs(
+    events, activities, terms=S.SalesTerms(), clock=S.Clock(), as_of=end, owners=owners,
+    entity_col="person_id", activity_entity_col="person_id", owner_entity_col="person_id",
+    owner_activities_only=True))
+timed("sla: compliance", lambda: S.sales_compliance(h))
+timed("sla: breaches", lambda: S.breach_list(h, limit=100))
+timed("sla: marketing", lambda: S.marketing_sla(events, terms=S.MarketingTerms(), as_of=end,
+                                                entity_col="person_id", **kw))
+total = time.perf_counter() - total
+handoffs = h.table.count().to_pyarrow().as_py()
+people = fe.table.count().to_pyarrow().as_py()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"rows": rows, "people": people, "handoffs": handoffs, "floor": min(floor),
+                  "total": total, "steps": steps, "peak_mb": peak}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    db = prepare(args.accounts, args.seed)
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(db)], check=True, capture_output=True, text=True
+    )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"\nworkspace: {args.accounts:,} accounts, {r['people']:,} people in the funnel, "
+          f"{r['rows']:,} lifecycle events, {r['handoffs']:,} hand-offs")  # fmt: skip
+    for name, seconds in r["steps"].items():
+        print(f"  {name:<28} {seconds:7.2f} s")
+    print(f"floor (bare DuckDB scan of lifecycle_events): {r['floor']:.3f} s")
+    print(f"funnel + SLA total: {r['total']:.2f} s = {r['total'] / r['floor']:.0f}x the floor "
+          f"(target 10x); peak memory {r['peak_mb']:,.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
