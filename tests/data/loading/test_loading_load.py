@@ -274,3 +274,23 @@ def test_parquet_and_json_lines_with_typed_values(warehouse: Warehouse, tmp_path
         "SELECT source_id, ts::VARCHAR, feature FROM product_events ORDER BY 1"
     ).fetchall()
     assert rows == [("e1", "2024-01-05 10:10:00", '{"a":[1]}'), ("e2", "2024-01-05 10:10:00", None)]
+
+
+def test_accord_layout_with_own_keys_and_composite_default(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    own = _write(
+        tmp_path / "tp.csv",
+        "source_system,source_id,touchpoint_id,ts,channel\n"
+        "web,w-1,1,2024-01-05T10:00:00Z,email\n,,2,2024-01-05T11:00:00Z,email\n",
+    )
+    load_file(warehouse, own, mapping=get_preset("accord-touchpoints"))
+    keys = warehouse.duckdb.execute(
+        "SELECT source_system, source_id FROM touchpoints ORDER BY touchpoint_id"
+    ).fetchall()
+    assert keys == [("web", "w-1"), ("accord", "2")]  # empty keys fall back per row
+    spend = _write(tmp_path / "s.csv", "date,channel,campaign_id,amount\n2024-01-05,email,,10\n")
+    load_file(warehouse, spend, mapping=get_preset("accord-spend"))
+    assert warehouse.duckdb.execute("SELECT source_id FROM spend").fetchall() == [
+        ("2024-01-05|email|",)
+    ]

@@ -182,12 +182,10 @@ def plan_target(
     for column in target.constants:
         texts[column] = literal(target.constant_text(column))
 
-    parts = _id_parts(target.source_id, headers)
-    if parts is None and target.source_id_fallback is not None:
-        parts = _id_parts(target.source_id_fallback, headers)
-    if parts is None:
+    primary = _id_parts(target.source_id, headers)
+    fallback = _id_parts(target.source_id_fallback, headers) if target.source_id_fallback else None
+    if primary is None and fallback is None:
         missing.insert(0, ("source_id", tuple(c for part in target.source_id for c in part)))
-        parts = ["NULL"]
     if missing:
         raise FileRejected(
             _missing_message(spec, table, missing, headers),
@@ -196,13 +194,8 @@ def plan_target(
             or "Export the file with that column, rename its header, or write a mapping "
             "(docs/loading.md) and pass it with --mapping.",
         )
-    if len(parts) == 1:
-        source_id = parts[0]
-    else:
-        joined = " || '|' || ".join(f"coalesce({p}, '')" for p in parts)
-        source_id = (
-            f"(CASE WHEN {' AND '.join(f'{p} IS NULL' for p in parts)} THEN NULL ELSE {joined} END)"
-        )
+    ids = [_join_id(p) for p in (primary, fallback) if p is not None]
+    source_id = ids[0] if len(ids) == 1 else f"coalesce({ids[0]}, {ids[1]})"
     system = literal(spec.source_system)
     if "source_system" in target.columns:
         own = _source(target.columns["source_system"], headers)
@@ -241,6 +234,15 @@ def plan_target(
     return TargetPlan(
         table, relation, system, source_id, texts, origin, scales, target.melt is not None
     )
+
+
+def _join_id(parts: list[str]) -> str:
+    """One id from its parts, joined with ``|`` (``NULL`` only when every part is empty)."""
+    if len(parts) == 1:
+        return parts[0]
+    joined = " || '|' || ".join(f"coalesce({p}, '')" for p in parts)
+    empty = " AND ".join(f"{p} IS NULL" for p in parts)
+    return f"(CASE WHEN {empty} THEN NULL ELSE {joined} END)"
 
 
 def _id_parts(parts: tuple[Candidates, ...], headers: Sequence[str]) -> list[str] | None:

@@ -141,7 +141,8 @@ class Target(_Spec):
     source_id: tuple[Candidates, ...]
     """One candidate list, or several whose values are joined with ``|``."""
     source_id_fallback: tuple[Candidates, ...] | None = None
-    """Used when no header matches ``source_id`` (Accord's own layouts)."""
+    """Used when no header matches ``source_id``, or for rows where it is empty (Accord's
+    own layouts: the id column)."""
     columns: dict[str, Candidates] = Field(default_factory=dict)
     values: dict[str, ValueRule] = Field(default_factory=dict)
     constants: dict[str, Scalar] = Field(default_factory=dict)
