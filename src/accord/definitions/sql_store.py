@@ -18,17 +18,17 @@ Examples
 >>> from accord.definitions.specs import parse_definition
 >>> state = StateStore.connect("sqlite://")
 >>> _ = state.upgrade()
->>> for team in ("marketing", "sales"):
+>>> for user, team in (("mia", "marketing"), ("sam", "sales")):
 ...     _ = state.add_team(team, actor="system:example")
-...     _ = state.add_user(f"{team}-lead", team=team, role="lead", actor="system:example")
+...     _ = state.add_user(user, team=team, role="lead", actor="system:example")
 >>> store = SqlDefinitionStore(state)
 >>> sal = parse_definition({"kind": "term", "name": "sal", "owners": ["marketing", "sales"],
 ...                         "body": {"definition": "Accepted by sales."}})
->>> store.propose(sal, by="marketing-lead").status
+>>> store.propose(sal, by="mia").status
 <Status.PROPOSED: 'proposed'>
->>> store.sign("sal", version=1, team="marketing", by="marketing-lead").pending_teams
+>>> store.sign("sal", version=1, team="marketing", by="mia").pending_teams
 ('sales',)
->>> store.sign("sal", version=1, team="sales", by="sales-lead").status
+>>> store.sign("sal", version=1, team="sales", by="sam").status
 <Status.IN_FORCE: 'in_force'>
 >>> [a.action for a in state.audit(entity="definition:sal")]
 ['definition.sign', 'definition.sign', 'definition.propose']

@@ -235,7 +235,7 @@ def resolve_in_force(store: InForceLookup, name: str) -> InForce | NotInForce:
     Raises
     ------
     NotFound
-        *name* or one of its inputs has never been proposed.
+        *name*, or an input of a version in force, has never been proposed.
     Conflict
         A name a metric refers to is not a metric.
     """
@@ -243,9 +243,9 @@ def resolve_in_force(store: InForceLookup, name: str) -> InForce | NotInForce:
     citations: dict[str, Citation] = {}
     pending: list[Pending] = []
     seen: set[str] = set()
-    todo = [name]
+    todo = [(name, False)]  # (name, reached only through a version not in force)
     while todo:
-        current = todo.pop()
+        current, hypothetical = todo.pop()
         if current in seen:
             continue
         seen.add(current)
@@ -253,17 +253,19 @@ def resolve_in_force(store: InForceLookup, name: str) -> InForce | NotInForce:
         if found is None:
             latest = store.latest(current)
             if latest is None:
+                if hypothetical:  # a proposal's input that was never proposed: it says so
+                    continue  # when validated; here only the signatures matter
                 raise NotFound(f"no definition called {current!r}", hint="accord definitions list")
             pending.append(Pending(current, latest.version, latest.pending_teams))
             if isinstance(latest.definition, MetricDefinition):  # name its inputs' signers too
-                todo.extend(latest.definition.body.inputs)
+                todo.extend((i, True) for i in latest.definition.body.inputs)
             continue
         definition = found.definition
         if not isinstance(definition, MetricDefinition):
             raise Conflict(f"{current!r} is a {definition.kind}, not a metric")
         metrics[current] = definition
         citations[current] = found.citation()
-        todo.extend(definition.body.inputs)
+        todo.extend((i, hypothetical) for i in definition.body.inputs)
     if pending:
         return NotInForce(name, tuple(sorted(pending, key=lambda p: p.name)))
     return InForce(metrics, citations)
