@@ -88,7 +88,7 @@ def test_two_runs_are_identical(two_runs: tuple[FileResolution, FileResolution])
 
 @pytest.fixture(scope="module")
 def people() -> tuple[pd.DataFrame, FileResolution]:
-    frame = person_file(600, seed=11)
+    frame = person_file(500, seed=11)
     truth = frame.pop("entity")
     return frame.assign(entity=truth), dedupe_frame(frame, id_column="id")
 

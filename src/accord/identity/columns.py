@@ -112,7 +112,7 @@ _HEADERS: dict[str, ColumnKind] = {
         _K.CITY: "city town suburb locality municipality ort ville ciudad",
         _K.POSTCODE: "postcode post_code postal_code postalcode zip zipcode zip_code plz "
         "postcode_fake cap",
-        _K.STATE: "state province region county state_province state_code",
+        _K.STATE: "state province region county state_province state_code state_region",
         _K.COMPANY: "company company_name organisation organization org org_name "
         "account_name employer business_name business firm",
         _K.DOMAIN: "domain website web url company_domain web_site homepage site company_website",

@@ -87,7 +87,12 @@ def _email() -> cl.CustomComparison:
             _null("email"),
             _exact("email", tf=True),
             _exact("email_user"),
-            cll.JaroWinklerLevel("email", 0.88),
+            cll.CustomLevel(
+                "jaro_winkler_similarity(email_l, email_r) >= 0.88 and (email_user_l is null"
+                " or email_user_r is null or jaro_winkler_similarity(email_user_l, email_user_r)"
+                " >= 0.7)",
+                "similar address (not merely the same domain)",
+            ),
             cll.JaroWinklerLevel("email_user", 0.88),
             cll.ElseLevel(),
         ],
