@@ -152,6 +152,8 @@ def load_file(
         with TemporaryDirectory(prefix="accord-load-") as workdir, load_session(con, zone):
             try:
                 stage = _stage(con, path, shape, mapping, meter, workdir)
+                # rowids now number the staged rows; the writes need no order
+                con.execute("SET preserve_insertion_order = false")
                 con.execute("BEGIN TRANSACTION")
             except BaseException:
                 drop_stage(con)
