@@ -67,3 +67,21 @@ def demo_copy(demo_run: tuple[Path, Result], tmp_path: Path) -> Path:
     copy = tmp_path / "demo-copy"
     shutil.copytree(demo_dir, copy, ignore=shutil.ignore_patterns("data"))
     return copy
+
+
+@pytest.fixture(scope="session")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace made once by ``accord init`` (the starter pack proposed, no users, no
+    data). Tests must not change it; :func:`initialised_copy` gives a copy."""
+    root = tmp_path_factory.mktemp("initialised") / "ws"
+    result = CliRunner().invoke(app, ["init", str(root)], env={"ACCORD_WORKSPACE": None})
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def initialised_copy(initialised: Path, tmp_path: Path) -> Path:
+    """A private copy of :func:`initialised`, to change."""
+    copy = tmp_path / "initialised"
+    shutil.copytree(initialised, copy)
+    return copy

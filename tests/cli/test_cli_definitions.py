@@ -21,15 +21,15 @@ LEADS = {"marketing": "maria", "sales": "sam", "finance": "fay", "service": "sid
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(initialised: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``accord init`` plus a lead per team and a marketing member, made once."""
     from typer.testing import CliRunner
 
     from accord.cli.app import app
 
     root = tmp_path_factory.mktemp("defs") / "ws"
+    shutil.copytree(initialised, root)
     runner = CliRunner()
-    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
     users = [(name, team, "lead") for team, name in LEADS.items()] + [("mo", "marketing", "member")]
     for name, team, role in users:
         args = ["users", "add", name, "--team", team, "--role", role, "-w", str(root)]

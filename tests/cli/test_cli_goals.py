@@ -52,9 +52,8 @@ def test_goals_table_and_a_period_that_is_over(
     assert all(line.split()[-1] in ("met", "missed") and "100%" in line for line in lines)
 
 
-def test_goals_not_in_force_are_listed_apart(invoke: Invoke, tmp_path: Path) -> None:
-    root = tmp_path / "fresh"
-    assert invoke("init", root).exit_code == 0
+def test_goals_not_in_force_are_listed_apart(invoke: Invoke, initialised: Path) -> None:
+    root = initialised  # read only
     result = invoke("goals", "-w", root)
     assert result.exit_code == 0, result.output
     assert "No goal is in force" in result.stderr

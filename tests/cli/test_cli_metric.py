@@ -137,9 +137,10 @@ def test_bad_requests(invoke: Invoke, demo_run: tuple[Path, Result]) -> None:
     assert (date.exit_code, "is not a date" in date.stderr) == (2, True)
 
 
-def test_a_metric_not_in_force_names_who_still_has_to_sign(invoke: Invoke, tmp_path: Path) -> None:
-    root = tmp_path / "fresh"
-    assert invoke("init", root).exit_code == 0
+def test_a_metric_not_in_force_names_who_still_has_to_sign(
+    invoke: Invoke, initialised_copy: Path
+) -> None:
+    root = initialised_copy
     invoke("users", "add", "sam", "--team", "sales", "--role", "lead", "-w", root)
     result = invoke("metric", "mql_to_sal_rate", "-w", root)
     assert result.exit_code == 6
