@@ -199,7 +199,6 @@ def test_sigkill_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, phase: 
             if line.startswith(phase):
                 break
             assert time.monotonic() < deadline
-        time.sleep(0.2)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
     assert child.returncode == -signal.SIGKILL
