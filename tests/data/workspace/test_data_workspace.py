@@ -124,9 +124,9 @@ def test_an_older_workspace_is_refused_until_upgraded_then_keeps_its_users(
     with pytest.raises(MigrationError, match="behind"):
         ws.state()
     steps = ws.upgrade()
-    assert steps == [
-        f"state {s}"
-        for s in ("0002_audit_log: Audit log: who changed what, when, before and after",)
+    assert steps[0] == "state 0002_audit_log: Audit log: who changed what, when, before and after"
+    assert [s.split(":")[0] for s in steps] == [
+        f"state {r}" for r in state_migrate.known_revisions()[1:]
     ]
     with ws.state() as store:
         [bo] = store.users()
