@@ -9,12 +9,17 @@ The public surface::
     starter_catalog() / copy_starter(dir)                     the starter pack
     content_hash(definition)                                  what a signature binds to
     DefinitionStore, resolve_in_force, MetricResult           the seam to the state store
+    evaluate_metric(store, tables, name, ...)                 a number from the versions in force
+
+The state store's implementation and the sign-off workflows (propose, apply, sign,
+export) are in ``accord.definitions.sql_store`` and ``accord.definitions.workflow``.
 """
 
 from __future__ import annotations
 
 from accord.definitions.catalog import Catalog, Entry
 from accord.definitions.compile import CompiledMetric, NotCompilable, compile_metric
+from accord.definitions.evaluate import evaluate_metric
 from accord.definitions.hashing import content_hash
 from accord.definitions.issues import Issue
 from accord.definitions.results import Citation, MetricResult, MetricValue
@@ -41,6 +46,7 @@ __all__ = [
     "content_hash",
     "copy_starter",
     "dump",
+    "evaluate_metric",
     "load_folder",
     "load_text",
     "parse_definition",
