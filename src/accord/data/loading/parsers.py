@@ -126,8 +126,16 @@ def _date(t: str, order: DateOrder) -> str:
 
 
 def _timestamp(t: str, order: DateOrder) -> str:
-    """TIMESTAMP (naive UTC) from text; naive text is in the session's time zone."""
-    iso = f"TRY_CAST({t} AS TIMESTAMPTZ)"
+    """TIMESTAMP (naive UTC) from text; naive text is in the session's time zone.
+
+    ISO 8601 is read with or without a space before the offset: ``2025-05-25 07:58:14
+    +0000`` is how Ruby (Zendesk) and Go print times; the rewrite runs only where the
+    plain cast failed.
+    """
+    iso = (
+        f"coalesce(TRY_CAST({t} AS TIMESTAMPTZ), TRY_CAST(regexp_replace({t}, "
+        f"'\\s+([+-]\\d{{2}}:?\\d{{2}})$', '\\1') AS TIMESTAMPTZ))"
+    )
     if order == "iso":
         return _utc(f"(CASE WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {iso} END)")
     zoned = (

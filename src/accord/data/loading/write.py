@@ -237,7 +237,12 @@ def _quarantine(
         else:
             value, reason = f"b.{_q('_t_' + name)}", f"b.{_q('_p_' + name)}"
         label = plan.labels.get(name, literal(name)).replace("_melt_header", "b._melt_header")
-        structs.append(f"{{'column': {label}, 'value': {value}, 'reason': {reason}}}")
+        # every field as VARCHAR: a label or text may be a typed literal (or NULL), and
+        # list_value() needs one struct type for all elements
+        structs.append(
+            f"{{'column': CAST({label} AS VARCHAR), 'value': CAST({value} AS VARCHAR), "
+            f"'reason': CAST({reason} AS VARCHAR)}}"
+        )
     keys = ", ".join(["_ord", *(["_melt_key"] if plan.melted else [])])
     texts = [f"{plan.texts[n]} AS {_q('_t_' + n)}" for n in _problem_columns(plan)[1:]]
     bad_rows = (
