@@ -42,7 +42,7 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-MQLS_V2_FILTER = "    - column: contact_id.lead_source\n      op: ne\n      value: OFFLINE\n"
+MQLS_V2_FILTER = "    - column: contact_id.lead_source\n      op: ne\n      value: other\n"
 
 
 def _free_port() -> int:
@@ -223,11 +223,11 @@ def test_mql_signoff_member_refused_and_the_scorecard_number_changes(
     sales.page.wait_for_url(re.compile(r".*/definitions/mqls$"))
     assert "v2 in force" in sales.page.inner_text('[data-testid="status"]')
     sales.page.goto("/")
-    assert _mqls_cell(sales.page) == "1"  # March without the OFFLINE lead
+    assert _mqls_cell(sales.page) == "1"  # March without the OFFLINE (other) lead
     assert "mqls v2" in sales.page.inner_text('tr[data-metric="mqls"]')
     sales.shot("scorecard-after-signoff")
     sales.page.goto("/definitions/mqls/diff?from=1&to=2")
-    assert "+      value: OFFLINE" in sales.page.inner_text("pre.diff")
+    assert "+      value: other" in sales.page.inner_text("pre.diff")
     sales.shot("diff")
     sales.close()
 

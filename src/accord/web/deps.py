@@ -1,5 +1,8 @@
 """Dependencies of the routes, as ``Annotated`` aliases.
 
+Those that only read memory are ``async`` (FastAPI runs them on the event loop, without a
+trip to the thread pool); those that query a store are plain functions.
+
 ::
 
     RuntimeDep       the running server's stores and services
@@ -71,7 +74,7 @@ __all__ = [
 ]
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     """The runtime the app opened at start."""
     runtime: Runtime = request.app.state.runtime
     return runtime
@@ -80,17 +83,17 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_workspace(runtime: RuntimeDep) -> Workspace:
+async def get_workspace(runtime: RuntimeDep) -> Workspace:
     """The workspace being served."""
     return runtime.workspace
 
 
-def get_state(runtime: RuntimeDep) -> StateStore:
+async def get_state(runtime: RuntimeDep) -> StateStore:
     """The state store."""
     return runtime.state
 
 
-def get_definitions(runtime: RuntimeDep) -> SqlDefinitionStore:
+async def get_definitions(runtime: RuntimeDep) -> SqlDefinitionStore:
     """The definition store."""
     return runtime.definitions
 
@@ -107,7 +110,7 @@ DefinitionsDep = Annotated[SqlDefinitionStore, Depends(get_definitions)]
 WarehouseDep = Annotated[Warehouse, Depends(get_warehouse)]
 
 
-def get_session(request: Request, runtime: RuntimeDep) -> Session | None:
+async def get_session(request: Request, runtime: RuntimeDep) -> Session | None:
     """The session in the cookie, if valid (signature and age checked)."""
     return runtime.sessions.loads(request.cookies.get(COOKIE_NAME))
 
@@ -160,7 +163,7 @@ def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) ->
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_current_user(principal: PrincipalDep) -> UserRecord:
+async def get_current_user(principal: PrincipalDep) -> UserRecord:
     """The calling user."""
     return principal.user
 
@@ -180,7 +183,7 @@ class Permit:
     def __init__(self, action: Action) -> None:
         self.action = action
 
-    def __call__(self, user: CurrentUser) -> UserRecord:
+    async def __call__(self, user: CurrentUser) -> UserRecord:
         require(user, self.action)
         return user
 
@@ -191,7 +194,7 @@ class Permit:
 class Public:
     """Marks a route that needs no sign-in (the sign-in page itself, health)."""
 
-    def __call__(self) -> None:
+    async def __call__(self) -> None:
         return None
 
     def __repr__(self) -> str:

@@ -50,7 +50,7 @@ class Listing:
         return self.format == "csv"
 
 
-def get_listing(
+async def get_listing(
     offset: Annotated[int, Query(ge=0, le=10**9, description="Items to skip.")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
     format: Annotated[

@@ -6,7 +6,9 @@ through the dependencies of :mod:`accord.web.deps`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
@@ -21,6 +23,8 @@ from accord.web.uploads import UPLOAD_FOLDER, UploadJobs
 from accord.web.warehouse import WarehouseHost
 
 __all__ = ["Runtime"]
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -81,6 +85,10 @@ class Runtime:
     def version(self) -> tuple[str, int]:
         """What cached results are keyed on: (data version, state change counter)."""
         return self.warehouse.data_version, self.state_version()
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """*compute*'s result, kept until the data or the state store changes."""
+        return self.cache.get(key, self.version(), compute)
 
     def close(self) -> None:
         """Stop the upload worker, then release both stores."""

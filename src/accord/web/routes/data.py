@@ -12,9 +12,10 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from accord.data.sources import MappingSpec, get_preset
+from accord.data.warehouse import Warehouse
 from accord.errors import InputError, NotFound
 from accord.web.deps import DataViewer, RuntimeDep, Uploader, WarehouseDep
-from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
+from accord.web.listing import CSV_RESPONSE, Listing, ListingDep, csv_response
 from accord.web.models import (
     LoadPublic,
     Page,
@@ -25,6 +26,7 @@ from accord.web.models import (
 )
 from accord.web.pages import render
 from accord.web.permissions import Action, allows
+from accord.web.runtime import Runtime
 from accord.web.services import data as service
 from accord.web.uploads import UploadJob
 
@@ -35,7 +37,6 @@ api = APIRouter(prefix="/api/v1", tags=["data"])
 
 LoadFilter = Annotated[str | None, Query(max_length=64, description="Only this load id.")]
 TableFilter = Annotated[str | None, Query(max_length=64, description="Only this table.")]
-JobId = Annotated[str, Query(max_length=32)]
 
 
 def _mapping(preset: str) -> MappingSpec:
@@ -55,16 +56,40 @@ def _submit(runtime: RuntimeDep, user: str, file: UploadFile, preset: str) -> Up
     )
 
 
+def _quarantine(
+    runtime: Runtime,
+    warehouse: Warehouse,
+    listing: Listing,
+    show_pii: bool,
+    load: str | None,
+    table: str | None,
+) -> Page[QuarantineRowPublic]:
+    """One page of the quarantine (cached until the data changes)."""
+    return runtime.cached(
+        ("quarantine", listing.offset, listing.limit, show_pii, load, table),
+        lambda: service.list_quarantine(
+            warehouse,
+            offset=listing.offset,
+            limit=listing.limit,
+            show_pii=show_pii,
+            load_id=load,
+            table=table,
+        ),
+    )
+
+
 # ---------------------------------------------------------------- pages
 @pages.get("/data")
 def data_page(
     request: Request, user: DataViewer, runtime: RuntimeDep, warehouse: WarehouseDep
 ) -> Response:
     """Tables, recent loads, the quarantine count, and the upload form."""
-    version = runtime.version()
-    tables = runtime.cache.get("tables", version, lambda: service.table_counts(warehouse))
-    counts = runtime.cache.get("quarantine", version, lambda: service.quarantine_counts(warehouse))
-    loads = service.list_loads(warehouse, offset=0, limit=runtime.settings.page_size)
+    size = runtime.settings.page_size
+    tables = runtime.cached("tables", lambda: service.table_counts(warehouse))
+    counts = runtime.cached("quarantine-counts", lambda: service.quarantine_counts(warehouse))
+    loads = runtime.cached(
+        ("loads", 0, size), lambda: service.list_loads(warehouse, offset=0, limit=size)
+    )
     may_upload = allows(user, Action.UPLOAD_DATA)
     return render(
         request,
@@ -89,14 +114,7 @@ def quarantine_page(
     table: TableFilter = None,
 ) -> Response:
     """Quarantined rows with file, row, column and reason (masked without view_pii)."""
-    rows = service.list_quarantine(
-        warehouse,
-        offset=listing.offset,
-        limit=listing.limit,
-        show_pii=allows(user, Action.VIEW_PII),
-        load_id=load,
-        table=table,
-    )
+    rows = _quarantine(runtime, warehouse, listing, allows(user, Action.VIEW_PII), load, table)
     return render(
         request, "quarantine.html", user=user, rows=rows, load=load, table=table,
         masked=not allows(user, Action.VIEW_PII),
@@ -132,7 +150,7 @@ def tables(
     user: DataViewer, runtime: RuntimeDep, warehouse: WarehouseDep, listing: ListingDep
 ) -> Page[TableCountPublic] | Response:
     """Rows in each canonical table."""
-    items = runtime.cache.get("tables", runtime.version(), lambda: service.table_counts(warehouse))
+    items = runtime.cached("tables", lambda: service.table_counts(warehouse))
     if listing.csv:
         return csv_response(items, "accord-tables.csv", ["table", "rows"])
     window = items[listing.offset : listing.offset + listing.limit]
@@ -141,18 +159,22 @@ def tables(
 
 @api.get("/loads", response_model=Page[LoadPublic], responses=CSV_RESPONSE)
 def loads(
-    user: DataViewer, warehouse: WarehouseDep, listing: ListingDep
+    user: DataViewer, runtime: RuntimeDep, warehouse: WarehouseDep, listing: ListingDep
 ) -> Page[LoadPublic] | Response:
     """Loads, newest first, with what each did."""
     if listing.csv:
         everything = service.list_loads(warehouse, offset=0, limit=None)
         return csv_response(everything.items, "accord-loads.csv", list(LoadPublic.model_fields))
-    return service.list_loads(warehouse, offset=listing.offset, limit=listing.limit)
+    return runtime.cached(
+        ("loads", listing.offset, listing.limit),
+        lambda: service.list_loads(warehouse, offset=listing.offset, limit=listing.limit),
+    )
 
 
 @api.get("/quarantine", response_model=Page[QuarantineRowPublic], responses=CSV_RESPONSE)
 def quarantine(
     user: DataViewer,
+    runtime: RuntimeDep,
     warehouse: WarehouseDep,
     listing: ListingDep,
     load: LoadFilter = None,
@@ -169,14 +191,7 @@ def quarantine(
         )
         columns = list(QuarantineRowPublic.model_fields)
         return csv_response(everything.items, "accord-quarantine.csv", columns)
-    return service.list_quarantine(
-        warehouse,
-        offset=listing.offset,
-        limit=listing.limit,
-        show_pii=show,
-        load_id=load,
-        table=table,
-    )
+    return _quarantine(runtime, warehouse, listing, show, load, table)
 
 
 @api.get("/presets", response_model=list[PresetPublic])

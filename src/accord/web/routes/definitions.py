@@ -15,14 +15,16 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import Field
 
 from accord.definitions.issues import Issue
+from accord.definitions.sql_store import SqlDefinitionStore
 from accord.definitions.store import DefinitionVersion, Status
 from accord.definitions.yaml_io import to_data
 from accord.errors import InputError
-from accord.web.deps import DefinitionsDep, DefinitionsViewer, Proposer, Signer
+from accord.web.deps import DefinitionsDep, DefinitionsViewer, Proposer, RuntimeDep, Signer
 from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
 from accord.web.models import Page, Public, SignatoryPublic
 from accord.web.pages import render
 from accord.web.permissions import Action, require
+from accord.web.runtime import Runtime
 from accord.web.services import definitions as service
 
 __all__ = ["api", "pages"]
@@ -164,13 +166,33 @@ def _row(r: service.DefinitionRow) -> DefinitionRowPublic:
     )
 
 
+def _list(
+    runtime: Runtime, store: SqlDefinitionStore, kind: str | None
+) -> list[service.DefinitionRow]:
+    """The definitions list (cached until the state store changes)."""
+    return runtime.cached(("definitions", kind), lambda: service.list_definitions(store, kind=kind))
+
+
+def _overview(
+    runtime: Runtime, store: SqlDefinitionStore, name: str, version: int | None
+) -> service.Overview:
+    """One definition's page (cached until the state store changes)."""
+    return runtime.cached(
+        ("definition", name, version), lambda: service.overview(store, name, version)
+    )
+
+
 # ---------------------------------------------------------------- pages
 @pages.get("/definitions")
 def definitions_page(
-    request: Request, user: DefinitionsViewer, store: DefinitionsDep, kind: KindFilter = None
+    request: Request,
+    user: DefinitionsViewer,
+    runtime: RuntimeDep,
+    store: DefinitionsDep,
+    kind: KindFilter = None,
 ) -> Response:
     """The glossary, metrics and other definitions, with what awaits signatures."""
-    rows = service.list_definitions(store, kind=kind)
+    rows = _list(runtime, store, kind)
     return render(request, "definitions.html", user=user, rows=rows, kind=kind)
 
 
@@ -178,12 +200,13 @@ def definitions_page(
 def definition_page(
     request: Request,
     user: DefinitionsViewer,
+    runtime: RuntimeDep,
     store: DefinitionsDep,
     name: NameParam,
     version: VersionQuery = None,
 ) -> Response:
     """A definition: the version, its signatures, the change proposed, the history."""
-    view = service.overview(store, name, version)
+    view = _overview(runtime, store, name, version)
     return render(request, "definition.html", user=user, view=view, Status=Status)
 
 
@@ -247,10 +270,14 @@ def sign_form(
 # ---------------------------------------------------------------- API
 @api.get("", response_model=Page[DefinitionRowPublic], responses=CSV_RESPONSE)
 def definitions(
-    user: DefinitionsViewer, store: DefinitionsDep, listing: ListingDep, kind: KindFilter = None
+    user: DefinitionsViewer,
+    runtime: RuntimeDep,
+    store: DefinitionsDep,
+    listing: ListingDep,
+    kind: KindFilter = None,
 ) -> Page[DefinitionRowPublic] | Response:
     """Every live definition with the version in force and the one awaiting signatures."""
-    rows = [_row(r) for r in service.list_definitions(store, kind=kind)]
+    rows = [_row(r) for r in _list(runtime, store, kind)]
     if listing.csv:
         return csv_response(rows, "accord-definitions.csv", list(DefinitionRowPublic.model_fields))
     window = rows[listing.offset : listing.offset + listing.limit]
@@ -259,10 +286,14 @@ def definitions(
 
 @api.get("/{name}", response_model=DefinitionVersionPublic)
 def definition(
-    user: DefinitionsViewer, store: DefinitionsDep, name: NameParam, version: VersionQuery = None
+    user: DefinitionsViewer,
+    runtime: RuntimeDep,
+    store: DefinitionsDep,
+    name: NameParam,
+    version: VersionQuery = None,
 ) -> DefinitionVersionPublic:
     """A version (default: the pending proposal, else the one in force)."""
-    view = service.overview(store, name, version)
+    view = _overview(runtime, store, name, version)
     return DefinitionVersionPublic.of(view.shown, view.signers)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 
 from fastapi import APIRouter, Request
@@ -114,11 +115,13 @@ class ScorecardPublic(Public):
     pending: list[PendingPublic]
 
 
-def current_scorecard(runtime: Runtime, warehouse: Warehouse) -> Scorecard:
-    """The scorecard, cached until data or definitions change."""
+def current_scorecard(
+    runtime: Runtime, warehouse: Warehouse, version: Hashable | None = None
+) -> Scorecard:
+    """The scorecard at *version* (default: now), cached until data or definitions change."""
     return runtime.cache.get(
         "scorecard",
-        runtime.version(),
+        runtime.version() if version is None else version,
         lambda: build_scorecard(runtime.definitions, warehouse),
     )
 
@@ -128,9 +131,16 @@ def scorecard_page(
     request: Request, user: ScorecardViewer, runtime: RuntimeDep, warehouse: WarehouseDep
 ) -> Response:
     """The shared scorecard."""
-    card = current_scorecard(runtime, warehouse)
-    charts = {g.name: goal_chart(g) for g in card.goals if g.monthly}
-    sparks = {m.name: sparkline(m.trend) for m in card.metrics}
+    version = runtime.version()  # one version for the card and what is drawn from it
+    card = current_scorecard(runtime, warehouse, version)
+    charts, sparks = runtime.cache.get(
+        "scorecard-charts",
+        version,
+        lambda: (
+            {g.name: goal_chart(g) for g in card.goals if g.monthly},
+            {m.name: sparkline(m.trend) for m in card.metrics},
+        ),
+    )
     return render(request, "scorecard.html", user=user, card=card, charts=charts, sparks=sparks)
 
 
@@ -139,15 +149,20 @@ def scorecard(
     user: ScorecardViewer, runtime: RuntimeDep, warehouse: WarehouseDep
 ) -> ScorecardPublic:
     """Goals, shared metrics and pending signatures, each number citing its definitions."""
-    card = current_scorecard(runtime, warehouse)
-    return ScorecardPublic(
-        as_of=card.as_of,
-        goals=[GoalPublic.of(g) for g in card.goals],
-        metrics=[MetricPublic.of(m) for m in card.metrics],
-        pending=[
-            PendingPublic(name=p.name, kind=p.kind, version=p.version, awaiting=list(p.teams))
-            for p in card.pending
-        ],
+    version = runtime.version()
+    card = current_scorecard(runtime, warehouse, version)
+    return runtime.cache.get(
+        "scorecard-public",
+        version,
+        lambda: ScorecardPublic(
+            as_of=card.as_of,
+            goals=[GoalPublic.of(g) for g in card.goals],
+            metrics=[MetricPublic.of(m) for m in card.metrics],
+            pending=[
+                PendingPublic(name=p.name, kind=p.kind, version=p.version, awaiting=list(p.teams))
+                for p in card.pending
+            ],
+        ),
     )
 
 
