@@ -192,3 +192,17 @@ def test_months_and_sparklines() -> None:
     assert line.count("<polyline") == 1  # January stands alone after the gap
     assert 'aria-label="trend over 4 months, from 1 to 4"' in line
     assert str(sparkline([Point(date(2025, 1, 1), 3.0)])) == ""
+
+
+def test_the_public_surface_is_small_and_exists() -> None:
+    import accord.web
+
+    assert set(accord.web.__all__) == {
+        "PERMISSIONS",
+        "Action",
+        "WebSettings",
+        "create_app",
+        "serve",
+    }
+    for name in accord.web.__all__:
+        assert hasattr(accord.web, name), name
