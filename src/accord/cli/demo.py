@@ -21,7 +21,9 @@ from accord.cli._progress import TaskBar, progress_bars
 from accord.cli._render import err
 from accord.cli._scorecard_view import print_scorecard
 from accord.cli.load import report_row
+from accord.cli.serve import serve_workspace
 from accord.cli.simulate import run_simulation
+from accord.cli.tokens import demo_passwords
 from accord.data.load import LoadReport, load_file
 from accord.data.sources import get_preset
 from accord.data.state import DEFAULT_TEAMS, StateStore
@@ -176,10 +178,12 @@ def demo(
         bool,
         typer.Option(
             "--no-serve",
-            help="Do not start the web app at the end. (This version has no web app yet; "
-            "later versions serve the demo workspace by default.)",
+            help="Do not start the web app at the end (it serves the demo workspace "
+            "until Ctrl-C by default).",
         ),
     ] = False,
+    host: Annotated[str, typer.Option(help="Address the web app listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the web app listens on.")] = 8000,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Delete the demo workspace first and start over.")
     ] = False,
@@ -207,6 +211,12 @@ def demo(
         sign_starter(definitions)
         print_scorecard(ws, [report_row(r) for r in reports], users=users, definitions=definitions)
     if no_serve:
-        err().print("web app: not started (--no-serve).")
-    else:
-        err().print("web app: not yet available in this version; `accord demo` will serve it.")
+        err().print("web app: not started (--no-serve); `accord serve -w DIR` starts it.")
+        return
+    with ws.state() as store:
+        passwords = demo_passwords(store, users)
+    err().print("Sign in as any demo user (one lead and one member per team):")
+    for name, password in passwords.items():
+        err().print(f"  {name:<18} {password}")
+    err().print(f"web app: http://{host}:{port}/  (Ctrl-C stops it)")
+    serve_workspace(root, host=host, port=port)
