@@ -129,7 +129,8 @@ def test_hubspot_contacts_lifecycle_melt(loaded: Warehouse) -> None:
     orphans = _one(
         loaded,
         "SELECT count(*) FROM lifecycle_events e ANTI JOIN contacts c "
-        "ON c.source_system = e.source_system AND c.contact_id = e.contact_id",
+        "ON c.source_system = e.source_system AND c.contact_id = e.contact_id "
+        "WHERE e.source_system = 'hubspot'",
     )
     assert orphans == 0
     emails = _one(loaded, "SELECT count(*) FROM contacts WHERE email <> trim(email)")
