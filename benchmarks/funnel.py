@@ -103,7 +103,9 @@ def timed(name, fn):
 floor = []
 for _ in range(3):
     start = time.perf_counter()
-    con.execute("SELECT stage, count(*), min(ts), max(ts) FROM lifecycle_events GROUP BY stage").fetchall()
+    con.execute(
+        "SELECT stage, count(*), min(ts), max(ts) FROM lifecycle_events GROUP BY stage"
+    ).fetchall()
     floor.append(time.perf_counter() - start)
 rows = con.execute("SELECT count(*) FROM lifecycle_events").fetchone()[0]
 
@@ -124,12 +126,21 @@ side = (F.SideRule("recycled"), F.SideRule("disqualified"), F.SideRule("lost"))
 kw = dict(start=start, end=end)
 
 total = time.perf_counter()
-fe = timed("funnel: first entries", lambda: F.funnel_entries(events, stages=rules, entity_col="person_id"))
+fe = timed(
+    "funnel: first entries",
+    lambda: F.funnel_entries(events, stages=rules, entity_col="person_id"),
+)
 timed("funnel: stage counts", lambda: F.stage_counts(fe, grain="month", **kw))
-timed("funnel: cohort, all pairs", lambda: F.cohort_conversion(fe, as_of=end, within_days=30, grain="month", **kw))
+timed(
+    "funnel: cohort, all pairs",
+    lambda: F.cohort_conversion(fe, as_of=end, within_days=30, grain="month", **kw),
+)
 timed("funnel: period conversion", lambda: F.period_conversion(fe, grain="month", **kw))
 timed("funnel: timing", lambda: F.stage_timing(fe, as_of=end, **kw))
-timed("funnel: side exits", lambda: F.side_exits(events, fe, side_states=side, entity_col="person_id", **kw))
+timed(
+    "funnel: side exits",
+    lambda: F.side_exits(events, fe, side_states=side, entity_col="person_id", **kw),
+)
 timed("funnel: velocity", lambda: F.sales_velocity(wh.table("opportunities"), grain="month", **kw))
 h = timed("sla: hand-offs", lambda: S.build_handoffs(
     events, activities, terms=S.SalesTerms(), clock=S.Clock(), as_of=end, owners=owners,
