@@ -40,6 +40,7 @@ from accord.engines.sla.terms import SalesTerms
 __all__ = ["NO_OWNER", "Handoffs", "build_handoffs"]
 
 NO_OWNER = "(none)"
+_FAR = dt.datetime(9999, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +168,7 @@ def build_handoffs(
     raw = ev.filter(ev.stage == terms.handoff_stage).select("entity", "at").distinct()
     by_entity = ibis.window(group_by=raw.entity, order_by=raw.at)
     raw = raw.mutate(raw_next=raw.at.lead().over(by_entity))
-    j = raw.left_join(
-        dec,
-        [
-            raw.entity == dec.d_entity,
-            dec.d_at >= raw.at,
-            raw.raw_next.isnull() | (dec.d_at < raw.raw_next),
-        ],
-    )
+    j = raw.left_join(dec, _in_segment(raw.entity, raw.at, raw.raw_next, dec.d_entity, dec.d_at))
     raw = j.group_by(["entity", "at"]).aggregate(decided=j.d_at.count() > 0)
     by_entity = ibis.window(group_by=raw.entity, order_by=raw.at)
     raw = raw.mutate(prev_decided=raw.decided.lag().over(by_entity))
@@ -205,12 +199,7 @@ def build_handoffs(
         e_entity="entity", e_at="at", e_stage="stage", e_reason="reason"
     )
     j = kept.left_join(
-        st,
-        [
-            kept.entity == st.e_entity,
-            st.e_at >= kept.handoff_at,
-            kept.next_at.isnull() | (st.e_at < kept.next_at),
-        ],
+        st, _in_segment(kept.entity, kept.handoff_at, kept.next_at, st.e_entity, st.e_at)
     )
     is_dec = j.e_stage.isin(decision_stages)
     is_acc = j.e_stage.isin(list(terms.accept_stages))
@@ -242,23 +231,27 @@ def build_handoffs(
         else ibis.null("string"),
     )
     a = a.filter(a.a_entity.notnull() & a.a_at.notnull() & (a.a_at <= cutoff))
-    cond = _in_segment(segs.entity, segs.handoff_at, segs.next_at, a.a_entity, a.a_at)
+    j = segs.left_join(
+        a, _in_segment(segs.entity, segs.handoff_at, segs.next_at, a.a_entity, a.a_at)
+    )
+    # whose activity counts is decided after the join: an OR in the join condition
+    # would turn DuckDB's hash join into a nested loop
+    mine = j.a_at.notnull()
     if owner_activities_only and activity_rep_col:
-        cond.append((a.a_rep == segs.owner) | (segs.owner == NO_OWNER))
-    j = segs.left_join(a, cond)
-    window_s = clock.allowance_days(terms.attempts_days or 0.0)
-    rank = ibis.row_number().over(group_by=[j.entity, j.seq], order_by=j.a_at)
-    j = j.mutate(_rank=ibis.ifelse(j.a_at.isnull(), ibis.null("int64"), rank))
+        mine = mine & ((j.owner == NO_OWNER) | (j.a_rep == j.owner).fill_null(False))
+    j = j.mutate(_mine=mine)
+    rank = ibis.row_number().over(group_by=[j.entity, j.seq], order_by=[~j._mine, j.a_at])
+    j = j.mutate(_rank=rank)
     j = j.mutate(_x_a=clock.seconds(j.a_at, span), _x_h=clock.seconds(j.handoff_at, span))
     j = j.mutate(_x_a=clock.position_of(j._x_a), _x_h=clock.position_of(j._x_h))
-    elapsed = j._x_a - j._x_h
+    window_s = clock.allowance_days(terms.attempts_days or 0.0)
     n = terms.attempts or 1
     t = j.group_by(
         [*keys, "decided_at", "reason", "decisions", "disposed_at", "decision"]
     ).aggregate(
-        first_touch_at=j.a_at.min(),
-        attempts=(j.a_at.notnull() & (elapsed <= window_s)).cast("int64").sum(),
-        nth_attempt_at=j.a_at.min(where=j._rank == n - 1),
+        first_touch_at=j.a_at.min(where=j._mine),
+        attempts=(j._mine & (j._x_a - j._x_h <= window_s)).cast("int64").sum(),
+        nth_attempt_at=j.a_at.min(where=j._mine & (j._rank == n - 1)),
     )
     t = _judge(t, terms, clock, as_of_utc, span)
     shown = ["handoff_at", "decided_at", "disposed_at", "first_touch_at", "nth_attempt_at"]
@@ -291,8 +284,12 @@ def _in_segment(
     other: ir.Value,
     at: ir.TimestampValue,
 ) -> list[ir.BooleanValue]:
-    """Join conditions: *other*'s event at *at* falls in the segment ``[start, nxt)``."""
-    return [entity == other, at >= start, nxt.isnull() | (at < nxt)]
+    """Join conditions: *other*'s event at *at* falls in the segment ``[start, nxt)``.
+
+    The open end is a far-future sentinel, not ``nxt IS NULL OR ...``: an OR in a join
+    condition makes DuckDB fall back from a hash join to a nested-loop join.
+    """
+    return [entity == other, at >= start, at < nxt.fill_null(ibis.literal(_FAR))]
 
 
 def _judge(
