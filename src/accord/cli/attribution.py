@@ -14,10 +14,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, assert_never
 
-import ibis
 import typer
 from rich.table import Table
 
+from accord.cli._files import read_table
 from accord.cli._options import Format, OutputFormat
 from accord.cli._progress import TaskBar, progress_bars
 from accord.cli._render import emit_json, err, out
@@ -85,20 +85,7 @@ def read_path_file(
     delimiter: str | None,
 ) -> PathCounts:
     """Read a CSV or Parquet path file with DuckDB and sum it per distinct path."""
-    if not file.is_file():
-        raise FileRejected("no such file", path=str(file))
-    con = ibis.duckdb.connect()
-    con.raw_sql("SET autoinstall_known_extensions = false")
-    try:
-        if file.suffix.lower() in (".parquet", ".pq"):
-            table = con.read_parquet(file)
-        else:
-            options: dict[str, Any] = {"header": True}
-            if delimiter:
-                options["delim"] = delimiter
-            table = con.read_csv(file, **options)
-    except Exception as error:  # DuckDB's parser errors carry the reason
-        raise FileRejected(f"cannot be read as a path file ({error})", path=str(file)) from None
+    table = read_table(file, delimiter=delimiter, what=" as a path file")
     missing = [
         c for c in (path_col, conversions_col, value_col, null_col) if c and c not in table.columns
     ]

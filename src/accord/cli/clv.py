@@ -34,6 +34,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from accord.cli._files import PARQUET_SUFFIXES, offline_duckdb, read_table, require_file
 from accord.cli._options import Format, OutputFormat
 from accord.cli._render import emit_json, emit_rows, err, out
 from accord.engines.clv import (
@@ -77,27 +78,15 @@ def read_transactions(
     file: Path, *, delimiter: str | None, header: bool, columns: list[str] | None
 ) -> ir.Table:
     """Read a CSV, whitespace-separated or Parquet transaction file with DuckDB."""
-    if not file.is_file():
-        raise FileRejected("no such file", path=str(file))
-    con = ibis.duckdb.connect()
-    con.raw_sql("SET autoinstall_known_extensions = false")
+    if delimiter != WHITESPACE or file.suffix.lower() in PARQUET_SUFFIXES:
+        return read_table(file, delimiter=delimiter, header=header, names=columns)
+    require_file(file)
     try:
-        if file.suffix.lower() in (".parquet", ".pq"):
-            table = con.read_parquet(file)
-        elif delimiter == WHITESPACE:
-            table = _read_whitespace(con, file, header=header, columns=columns)
-        else:
-            options: dict[str, Any] = {"header": header}
-            if delimiter:
-                options["delim"] = delimiter
-            if columns:
-                options["names"] = columns
-            table = con.read_csv(file, **options)
+        return _read_whitespace(offline_duckdb(), file, header=header, columns=columns)
     except (InputError, FileRejected):
         raise
     except Exception as error:  # DuckDB's parser errors carry the reason
         raise FileRejected(f"cannot be read ({error})", path=str(file)) from None
-    return table
 
 
 def _read_whitespace(con: Any, file: Path, *, header: bool, columns: list[str] | None) -> ir.Table:
