@@ -8,19 +8,26 @@ import typer
 
 from accord import __version__
 from accord.cli import (
+    account,
     attribution,
     budget,
     clv,
     definitions,
     demo,
+    economics,
+    feedback,
+    forecast,
+    funnel,
     goals,
     identity,
     init,
     load,
     metric,
     quarantine,
+    resolve,
     serve,
     simulate,
+    sla,
     status,
     tokens,
     users,
@@ -90,3 +97,10 @@ app.command("goals")(goals.goals)
 app.command("serve")(serve.serve)
 app.add_typer(tokens.tokens_app, name="tokens")
 users.users_app.command("set-password")(tokens.set_user_password)
+app.command("resolve")(resolve.resolve)
+app.command("account")(account.account)
+app.command("funnel")(funnel.funnel)
+app.add_typer(sla.app, name="sla")
+app.add_typer(feedback.app, name="feedback")
+app.add_typer(forecast.app, name="forecast")
+app.command("economics")(economics.economics)
