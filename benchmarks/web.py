@@ -1,0 +1,368 @@
+"""Benchmark: the web app under 20 concurrent users on a simulated workspace.
+
+Run from the repository root with the project's interpreter::
+
+    .venv/bin/python benchmarks/web.py                  # 100,000 accounts, 20 users, 60 s
+    .venv/bin/python benchmarks/web.py --quick          # 2,000 accounts, 20 users, 15 s
+    .venv/bin/python benchmarks/web.py --accounts 20000 --users 20 --seconds 120
+
+What it does:
+
+1. **A workspace, made once** under ``.benchmarks/web/demo-<accounts>-<seed>/`` the way
+   ``accord demo`` makes one (the same functions): the simulated company in real export
+   layouts (reusing ``.benchmarks/funnel/company-<accounts>-<seed>`` when the funnel
+   benchmark made it), every file loaded through its preset, one lead and one member per
+   team, the starter definitions signed by the leads. Later runs reuse it.
+2. **The server**: ``uvicorn --factory accord.web.app:app_from_environment`` on
+   127.0.0.1 (one worker, as deployed), in its own process; each demo user gets an API
+   token (pages accept it as well as the session cookie, so no Argon2 sign-in skews the
+   figures).
+3. **The load**: every page and every GET of the REST API that the server has (the API
+   paths are read from its OpenAPI document; pages that answer 404 are not served by this
+   version and are skipped), each requested once cold (right after start: nothing is
+   cached), then *users* threads, each signed in as a demo user, request them in random
+   order for *seconds* seconds. With ``--invalidate-every S`` a token is created in the
+   state store every S seconds while they run (an audit entry: every cached result is
+   invalid afterwards, as after a signature), so the figures include recomputation.
+4. **The report**: per page, requests, errors (status >= 400 or no answer), p50, p95,
+   p99 and max latency, and the cold latency; the server's peak resident memory (VmHWM);
+   whether every page's p95 is under the 300 ms target. The figures are also written to
+   ``.benchmarks/web/result-<accounts>-<seed>.json``.
+
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".benchmarks" / "web"
+FUNNEL_DATA = ROOT / ".benchmarks" / "funnel"
+TARGET_P95_MS = 300.0
+READY = ".bench-ready"
+
+PAGES = (
+    "/",
+    "/funnel",
+    "/credit",
+    "/economics",
+    "/accounts",
+    "/definitions",
+    "/definitions/mqls",
+    "/data",
+    "/data/quarantine",
+    "/admin/users",
+    "/admin/audit",
+)
+"""Pages a browser opens (admin pages as the admin-capable user only)."""
+
+ADMIN_ONLY = ("/admin/", "/api/v1/users", "/api/v1/audit")
+
+
+def prepare(accounts: int, seed: int) -> Path:
+    """Make (once) the demo-like workspace of *accounts* companies; return its folder."""
+    from accord.cli.demo import (
+        load_all,
+        prepare_workspace,
+        sign_starter,
+        simulated_files,
+    )
+    from accord.data.state import DEFAULT_TEAMS
+    from accord.definitions.sql_store import SqlDefinitionStore
+
+    root = DATA / f"demo-{accounts}-{seed}"
+    if (root / READY).exists():
+        return root
+    DATA.mkdir(parents=True, exist_ok=True)
+    ws = prepare_workspace(root, accounts=accounts, seed=seed, fresh=False)
+    made = FUNNEL_DATA / f"company-{accounts}-{seed}"
+    if not (root / "data").exists() and (made / "manifest.json").exists():
+        (root / "data").symlink_to(made.resolve(), target_is_directory=True)
+        print(f"reusing the simulated company in {made}", flush=True)
+    start = time.perf_counter()
+    files = simulated_files(root / "data", accounts=accounts, seed=seed)
+    load_all(ws, files)
+    print(f"loaded {len(files)} files in {time.perf_counter() - start:.0f} s", flush=True)
+    with ws.state() as store:
+        existing = {u.name for u in store.users(include_inactive=True)}
+        for team in DEFAULT_TEAMS:
+            for role in ("lead", "member"):
+                name = f"{team}-{role}"
+                if name not in existing:
+                    store.add_user(name, team=team, role=role, email=f"{name}@example.com",
+                                   actor="system:benchmark")  # fmt: skip
+        if "bench-admin" not in existing:
+            store.add_user("bench-admin", team="marketing", role="admin",
+                           email="bench-admin@example.com", actor="system:benchmark")  # fmt: skip
+        sign_starter(SqlDefinitionStore(store))
+    (root / READY).write_text("ok\n", encoding="utf-8")
+    return root
+
+
+def make_tokens(root: Path) -> dict[str, str]:
+    """A fresh API token for every active user of the workspace (valid one day)."""
+    from accord.data.state.tokens import create_token
+    from accord.data.workspace import Workspace
+
+    ws = Workspace.open(root)
+    tokens: dict[str, str] = {}
+    with ws.state() as store:
+        for user in store.users():
+            with store.session() as session:
+                secret, _ = create_token(
+                    session, user.name, name=f"benchmark-{secrets.token_hex(3)}",
+                    actor="system:benchmark", expires_at=datetime.now(UTC) + timedelta(days=1),
+                )  # fmt: skip
+            tokens[user.name] = secret
+    return tokens
+
+
+def invalidate(root: Path) -> None:
+    """Write one audit entry (a token): every cached result is stale afterwards."""
+    from accord.data.state.tokens import create_token
+    from accord.data.workspace import Workspace
+
+    with Workspace.open(root).state() as store, store.session() as session:
+        create_token(session, "bench-admin", name=f"invalidate-{secrets.token_hex(3)}",
+                     actor="system:benchmark",
+                     expires_at=datetime.now(UTC) + timedelta(hours=1))  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
+    """uvicorn with the production factory, one worker; waits for /healthz."""
+    env = os.environ | {
+        "ACCORD_WORKSPACE": str(root),
+        "ACCORD_SECRET_KEY": secrets.token_urlsafe(48),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "accord.web.app:app_from_environment",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--log-level", "warning", "--no-access-log"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("the server did not answer /healthz within 300 s")
+
+
+def peak_memory_mb(pid: int) -> float | None:
+    """The process's peak resident memory (Linux VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def discover(base: str, token: str) -> list[str]:
+    """The pages and API GETs the server has: 404s dropped, path parameters filled in."""
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=auth, timeout=120) as client:
+        spec = client.get("/api/v1/openapi.json").json()
+        paths = list(PAGES)
+        for path, ops in spec["paths"].items():
+            if "get" not in ops:
+                continue
+            if "{" not in path:
+                paths.append(path)
+            elif path.endswith("/definitions/{name}"):
+                paths.append(path.replace("{name}", "mqls"))
+        accounts = client.get("/api/v1/accounts", params={"limit": 1})
+        if accounts.status_code == 200 and accounts.json().get("items"):
+            first = accounts.json()["items"][0]
+            key = first.get("account_id") or first.get("id")
+            if key:
+                paths += [f"/accounts/{key}", f"/api/v1/accounts/{key}"]
+        served = []
+        for path in paths:
+            if path.endswith("/uploads"):  # a user's own jobs; nothing to compute
+                continue
+            status = client.get(path).status_code
+            if status == 404:
+                print(f"  skipped {path}: not served by this version", flush=True)
+                continue
+            served.append(path)
+        return served
+
+
+def drive(
+    base: str, paths: list[str], tokens: dict[str, str], users: int, seconds: float
+) -> dict[str, list[tuple[float, int]]]:
+    """*users* threads request *paths* in random order for *seconds*; (latency, status)."""
+    names = sorted(tokens)
+    results: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def user(i: int) -> None:
+        name = names[i % len(names)]
+        mine = [p for p in paths if not p.startswith(ADMIN_ONLY) or "admin" in name]
+        rng = random.Random(i)
+        local: list[tuple[str, float, int]] = []
+        auth = {"Authorization": f"Bearer {tokens[name]}"}
+        with httpx.Client(base_url=base, headers=auth, timeout=60) as client:
+            while time.monotonic() < stop:
+                rng.shuffle(mine)
+                for path in mine:
+                    if time.monotonic() >= stop:
+                        break
+                    start = time.perf_counter()
+                    try:
+                        status = client.get(path).status_code
+                    except httpx.HTTPError:
+                        status = 0
+                    local.append((path, time.perf_counter() - start, status))
+        with lock:
+            for path, took, status in local:
+                results[path].append((took, status))
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The *q*-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--users", type=int, default=20, help="concurrent users")
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the load")
+    parser.add_argument(
+        "--invalidate-every",
+        type=float,
+        default=0.0,
+        help="seconds between cache invalidations during the load (0: none)",
+    )
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 2,000 accounts for 15 s")  # fmt: skip
+    args = parser.parse_args()
+    if args.quick:
+        args.accounts, args.seconds = 2000, 15.0
+    root = prepare(args.accounts, args.seed)
+    tokens = make_tokens(root)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    server = start_server(root, port)
+    print(f"server up in {time.perf_counter() - started:.1f} s at {base}", flush=True)
+    try:
+        admin = next(n for n in tokens if "admin" in n)
+        cold: dict[str, float] = {}
+        for path in discover(base, tokens[admin]):
+            start = time.perf_counter()
+            httpx.get(base + path, headers={"Authorization": f"Bearer {tokens[admin]}"},
+                      timeout=300)  # fmt: skip
+            cold[path] = time.perf_counter() - start
+        stopper = threading.Event()
+
+        def churn() -> None:
+            while not stopper.wait(args.invalidate_every):
+                invalidate(root)
+
+        for token in tokens.values():  # a token's first use notes it (a write): not timed
+            httpx.get(base + "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        churner = threading.Thread(target=churn, daemon=True)
+        if args.invalidate_every > 0:
+            churner.start()
+        results = drive(base, list(cold), tokens, args.users, args.seconds)
+        stopper.set()
+        peak = peak_memory_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(args, root, cold, results, peak)
+
+
+def report(
+    args: argparse.Namespace,
+    root: Path,
+    cold: dict[str, float],
+    results: dict[str, list[tuple[float, int]]],
+    peak: float | None,
+) -> None:
+    """Print the table and write the JSON."""
+    rows: list[dict[str, Any]] = []
+    for path in cold:
+        samples = results.get(path, [])
+        ok = [t * 1000 for t, s in samples if 0 < s < 400]
+        errors = sum(1 for _, s in samples if s == 0 or s >= 400)
+        row: dict[str, Any] = {"path": path, "requests": len(samples), "errors": errors,
+                               "cold_ms": cold[path] * 1000}  # fmt: skip
+        if ok:
+            row |= {"p50_ms": percentile(ok, 50), "p95_ms": percentile(ok, 95),
+                    "p99_ms": percentile(ok, 99), "max_ms": max(ok),
+                    "mean_ms": statistics.fmean(ok)}  # fmt: skip
+        rows.append(row)
+    total = sum(r["requests"] for r in rows)
+    print(f"\nworkspace {root.name}: {args.users} users for {args.seconds:.0f} s, "
+          f"{total:,} requests ({total / args.seconds:,.0f}/s)")  # fmt: skip
+    print(f"{'path':<42} {'n':>6} {'err':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} "
+          f"{'cold':>8}  (ms)")  # fmt: skip
+    slow = []
+    for r in rows:
+        if "p95_ms" not in r:
+            print(f"{r['path']:<42} {r['requests']:>6} {r['errors']:>4}  (no successful answer)")
+            slow.append(r["path"])
+            continue
+        print(f"{r['path']:<42} {r['requests']:>6} {r['errors']:>4} {r['p50_ms']:>7.0f} "
+              f"{r['p95_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['max_ms']:>7.0f} "
+              f"{r['cold_ms']:>8.0f}")  # fmt: skip
+        if r["p95_ms"] >= TARGET_P95_MS or r["errors"]:
+            slow.append(r["path"])
+    errors = sum(r["errors"] for r in rows)
+    print(f"errors: {errors}; server peak memory: {peak or 0:,.0f} MB")
+    verdict = "met" if not slow else f"missed by {', '.join(slow)}"
+    print(f"target p95 < {TARGET_P95_MS:.0f} ms for every page, no errors: {verdict}")
+    out = DATA / f"result-{args.accounts}-{args.seed}.json"
+    out.write_text(json.dumps({"accounts": args.accounts, "users": args.users,
+                               "seconds": args.seconds, "peak_mb": peak, "rows": rows},
+                              indent=1), encoding="utf-8")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
