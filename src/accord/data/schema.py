@@ -222,6 +222,8 @@ _TABLES: tuple[Table, ...] = (
         Column("lead_source", S, description="Original source / lead source"),
         Column("owner_id", S),
         Column("created_at", T),
+        Column("salesforce_id", S, description="The same person's record id in Salesforce "
+               "(HubSpot's Salesforce Lead ID; a converted lead's contact id)"),
         id_column="contact_id", time_column="created_at",
     ),
     table(
