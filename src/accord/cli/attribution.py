@@ -1,26 +1,33 @@
 """``accord attribution``: multi-touch attribution from the command line.
 
-``accord attribution paths FILE`` runs the attribution engines on an aggregated path
-file in ChannelAttribution's layout (one row per distinct path such as
-``eta > iota > alpha`` with its conversions, conversion value and non-conversions), so
-analysts can bring their existing data and compare models side by side.
+``accord attribution -w DIR`` credits the workspace's conversions (journeys built in its
+warehouse) with the model of the signed ``attribution`` definition, and with any other
+models side by side (``--model``). ``accord attribution teams`` reports team credit:
+sourced and influenced conversions and pipeline per team, never summed.
+``accord attribution paths FILE`` runs the engines on an aggregated path file in
+ChannelAttribution's layout (one row per distinct path such as ``eta > iota > alpha``
+with its conversions, conversion value and non-conversions).
 """
 
 from __future__ import annotations
 
 import csv
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, assert_never
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from accord.cli._files import read_table
-from accord.cli._options import Format, OutputFormat
+from accord.cli._options import Format, OutputFormat, WorkspaceDir
 from accord.cli._progress import TaskBar, progress_bars
 from accord.cli._render import emit_json, err, out
+from accord.data.workspace import Workspace
+from accord.definitions.sql_store import SqlDefinitionStore
 from accord.engines.attribution import (
     AttributionResult,
     ModelName,
@@ -29,20 +36,334 @@ from accord.engines.attribution import (
     run_model,
 )
 from accord.errors import FileRejected, InputError
+from accord.workflows.attribution import Report, Scope, TeamReport, attribute, attribute_teams
 
-__all__ = ["app"]
+__all__ = ["app", "demo_section"]
 
 app = typer.Typer(
-    help="Credit conversions to channels: rules, Markov removal effects, Shapley.",
-    no_args_is_help=True,
+    help="Credit conversions to channels, campaigns and teams: rules, Markov, Shapley.",
 )
 
 
-@app.callback()
-def attribution() -> None:
-    """Credit conversions to channels: rules, Markov removal effects, Shapley."""
+class LevelChoice(StrEnum):
+    """Whose journeys: a person's or an account's."""
+
+    person = "person"
+    account = "account"
 
 
+class ConversionChoice(StrEnum):
+    """The conversion event credited."""
+
+    mql = "mql"
+    opportunity = "opportunity"
+    closed_won = "closed_won"
+    revenue = "revenue"
+
+
+class ByChoice(StrEnum):
+    """What a touch is credited as."""
+
+    channel = "channel"
+    campaign = "campaign"
+    team = "team"
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from exc
+
+
+Level = Annotated[LevelChoice, typer.Option("--level", help="Journeys of people or of accounts.")]
+ConversionOpt = Annotated[
+    ConversionChoice | None,
+    typer.Option("--conversion", help="Event credited (default: the attribution definition's)."),
+]
+Lookback = Annotated[
+    int | None,
+    typer.Option("--lookback", help="Days of touches before a conversion (default: "
+                 "the definition's).", min=1),
+]  # fmt: skip
+FromDay = Annotated[
+    str | None, typer.Option("--from", help="First day of conversions, YYYY-MM-DD.")
+]
+ToDay = Annotated[str | None, typer.Option("--to", help="Last day of conversions, YYYY-MM-DD.")]
+
+
+def _scope(
+    level: LevelChoice,
+    conversion: ConversionChoice | None,
+    by: ByChoice,
+    lookback: int | None,
+    start: str | None,
+    end: str | None,
+    order: int | None = None,
+    include_nulls: bool = True,
+) -> Scope:
+    return Scope(
+        level=level.value,
+        conversion=conversion.value if conversion else None,
+        by=by.value,
+        lookback_days=lookback,
+        start=_day(start, "--from"),
+        end=_day(end, "--to"),
+        order=order,
+        include_nulls=include_nulls,
+    )
+
+
+@app.callback(invoke_without_command=True)
+def attribution(
+    ctx: typer.Context,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model(s) to compare with the one in force (repeatable or comma list): "
+            "first_touch, last_touch, linear, time_decay, u_shaped, w_shaped, full_path, "
+            "markov, shapley, all.",
+        ),
+    ] = None,
+    level: Level = LevelChoice.person,
+    conversion: ConversionOpt = None,
+    by: Annotated[ByChoice, typer.Option("--by", help="Credit channels, campaigns or teams.")] = (
+        ByChoice.channel
+    ),
+    lookback: Lookback = None,
+    start: FromDay = None,
+    end: ToDay = None,
+    order: Annotated[
+        int | None,
+        typer.Option("--order", help="Markov order (default: definition's or 1).", min=1, max=3),
+    ] = None,
+    include_nulls: Annotated[
+        bool, typer.Option("--nulls/--no-nulls", help="Markov: use non-converting journeys.")
+    ] = True,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Credit the workspace's conversions with the attribution model in force.
+
+    Journeys are built in the warehouse from the touchpoints of resolved people (or
+    accounts); non-converting journeys are kept. The table shows the in-force model
+    (with the definition version that produced it) and any --model side by side; JSON
+    adds the Markov transition matrix and removal effects.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    scope = _scope(level, conversion, by, lookback, start, end, order, include_nulls)
+    ws = Workspace.open(workspace)
+    with ws.state() as state, ws.warehouse(read_only=True) as wh:
+        report = attribute(wh, SqlDefinitionStore(state).snapshot(), models=model or (),
+                           scope=scope)  # fmt: skip
+    _emit_report(report, fmt)
+
+
+@app.command("teams")
+def teams(
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="Model for team credit (default: the one in force)."),
+    ] = None,
+    level: Level = LevelChoice.person,
+    conversion: ConversionOpt = None,
+    lookback: Lookback = None,
+    start: FromDay = None,
+    end: ToDay = None,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Team credit: model credit per team; sourced vs influenced, reported apart.
+
+    Sourced: the team of the touch that created the lead (funnel's lead stage), or of
+    the first touch. Influenced: every team that touched the journey before the
+    conversion. The two overlap and are never summed.
+    """
+    scope = _scope(level, conversion, ByChoice.team, lookback, start, end)
+    ws = Workspace.open(workspace)
+    with ws.state() as state, ws.warehouse(read_only=True) as wh:
+        report = attribute_teams(wh, SqlDefinitionStore(state).snapshot(), model=model,
+                                 scope=scope)  # fmt: skip
+    _emit_teams(report, fmt)
+
+
+# --------------------------------------------------------------------- workspace output
+def _header(r: AttributionResult, report: Report | None = None) -> str:
+    if r.model == "in_force":
+        name = dict(r.parameters).get("definition_model", "")
+        return f"in force: {name}"
+    return r.model
+
+
+def _scope_line(conversion: str, level: str, lookback: int) -> str:
+    return f"{conversion}, {level} journeys, {lookback}-day lookback"
+
+
+def _cite(citations: Any, notes: tuple[str, ...]) -> None:
+    for c in citations:
+        err().print(escape(f"definition: {c}"))
+    for note in notes:
+        err().print(escape(f"note: {note}"))
+
+
+def _report_json(report: Report) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "level": report.level,
+        "conversion": report.conversion,
+        "by": report.by,
+        "lookback_days": report.lookback_days,
+        "from": report.start,
+        "to": report.end,
+        "in_force": report.in_force,
+        "definitions": [c.to_json() for c in report.citations],
+        "conversion_events": report.conversion_events,
+        "attributed_conversions": report.paths.total_conversions,
+        "unattributed_conversions": report.paths.unattributed_conversions,
+        "total_value": report.paths.total_value,
+        "paths": report.paths.n_paths,
+        "non_converting_journeys": float(report.paths.nulls.sum())
+        if report.paths.nulls is not None
+        else 0.0,
+        "models": [
+            {"model": r.model, "parameters": dict(r.parameters), "reason": r.reason}
+            for r in report.results
+        ],
+        "credit": [
+            {
+                report.by: label,
+                **{
+                    r.model: {
+                        "conversions": r.credit(label),
+                        "value": r.credit_value(label) if report.has_value else None,
+                    }
+                    for r in report.results
+                },
+            }
+            for label in report.labels
+        ],
+        "notes": list(report.notes),
+    }
+    markov = [r for r in report.results if r.markov is not None]
+    doc["markov"] = [
+        {
+            "model": r.model,
+            "order": r.markov.order,
+            "include_nulls": r.markov.include_nulls,
+            "conversion_probability": r.markov.conversion_probability,
+            "removal_effects": dict(zip(r.channels, r.markov.removal_effects, strict=True)),
+            "removal_effects_value": None
+            if r.markov.removal_effects_value is None
+            else dict(zip(r.channels, r.markov.removal_effects_value, strict=True)),
+            "transition_matrix": r.markov.transition_matrix.as_records(),
+        }
+        for r in markov
+        if r.markov is not None
+    ]
+    return doc
+
+
+def _emit_report(report: Report, fmt: OutputFormat, *, top: int | None = None) -> None:
+    if fmt is OutputFormat.json:
+        emit_json(_report_json(report))
+        return
+    if fmt is OutputFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([report.by, "model", "conversions", "share", "value"])
+        for row in report.credit_table().to_pylist():
+            writer.writerow(["" if v is None else v for v in row.values()])
+        return
+    if fmt is not OutputFormat.table:
+        assert_never(fmt)
+    scope = _scope_line(report.conversion, report.level, report.lookback_days)
+    for what in ("conversions", "value") if report.has_value else ("conversions",):
+        frame = report.wide(what)
+        if top is not None:
+            frame = frame.head(top)
+        table = Table(title=f"Attributed {what} by {report.by} ({scope})",
+                      title_justify="left", header_style="bold")  # fmt: skip
+        table.add_column(report.by)
+        for r in report.results:
+            table.add_column(_header(r), justify="right")
+        for label, row in frame.iterrows():
+            table.add_row(escape(str(label)), *(f"{x:,.1f}" for x in row))
+        out().print(table)
+    paths = report.paths
+    err().print(
+        f"{report.conversion_events:,.0f} conversions, {paths.total_conversions:,.0f} "
+        f"attributed; {paths.n_paths:,} distinct paths"
+    )
+    for r in report.results:
+        if r.reason is not None:
+            err().print(f"{_header(r)}: nothing attributed ({r.reason}).")
+    _cite(report.citations, report.notes)
+
+
+def _emit_teams(report: TeamReport, fmt: OutputFormat) -> None:
+    rows = report.table().to_pylist()
+    if fmt is OutputFormat.json:
+        emit_json({
+            "conversion": report.conversion,
+            "level": report.level,
+            "lookback_days": report.lookback_days,
+            "model": report.credit.model,
+            "parameters": dict(report.credit.parameters),
+            "origin": "lead (funnel lead stage), else first touch",
+            "total_conversions": report.teams.total_conversions,
+            "total_value": report.teams.total_value,
+            "teams": rows,
+            "definitions": [c.to_json() for c in report.citations],
+            "notes": list(report.notes),
+        })  # fmt: skip
+        return
+    if fmt is OutputFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(list(rows[0]) if rows else ["team"])
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row.values()])
+        return
+    if fmt is not OutputFormat.table:
+        assert_never(fmt)
+    has_value = report.teams.sourced_value is not None
+    scope = _scope_line(report.conversion, report.level, report.lookback_days)
+    table = Table(title=f"Team credit ({scope}); sourced and influenced overlap: never add them",
+                  title_justify="left", header_style="bold")  # fmt: skip
+    cols = ["credit", "sourced", "influenced"]
+    if has_value:
+        cols = ["credit", "credit_value", "sourced", "sourced_value", "influenced",
+                "influenced_value"]  # fmt: skip
+    table.add_column("team")
+    for c in cols:
+        head = c.replace("_value", " value")
+        table.add_column(f"{_header(report.credit)}" if c == "credit" else head, justify="right")
+    for row in rows:
+        table.add_row(escape(str(row["team"])),
+                      *(f"{float(row[c] or 0.0):,.1f}" for c in cols))  # fmt: skip
+    out().print(table)
+    err().print(f"{report.teams.total_conversions:,.0f} attributed conversions")
+    _cite(report.citations, report.notes)
+
+
+def demo_section(ws: Workspace) -> None:
+    """Print the model comparison (top channels) and team credit for ``accord demo``."""
+    models = ("first_touch", "last_touch", "markov", "shapley")
+    with ws.state() as state, ws.warehouse(read_only=True) as wh:
+        snapshot = SqlDefinitionStore(state).snapshot()
+        scope = Scope()
+        report = attribute(wh, snapshot, models=models, scope=scope)
+        if report.paths.total_conversions == 0:
+            scope = Scope(conversion="mql")
+            report = attribute(wh, snapshot, models=models, scope=scope)
+        team_report = attribute_teams(wh, snapshot, scope=scope)
+    _emit_report(report, OutputFormat.table, top=6)
+    _emit_teams(team_report, OutputFormat.table)
+
+
+# --------------------------------------------------------------------- path files
 class ModelChoice(StrEnum):
     """Models of ``--model``; ``all`` runs every model a path file supports."""
 
