@@ -50,12 +50,17 @@ from accord.web.security import (
 
 __all__ = [
     "PUBLIC",
+    "AccountsViewer",
     "ApiUser",
     "Auditor",
+    "BudgetApprover",
+    "CreditViewer",
     "CurrentUser",
     "DataViewer",
     "DefinitionsDep",
     "DefinitionsViewer",
+    "EconomicsViewer",
+    "FunnelViewer",
     "Permit",
     "Principal",
     "PrincipalDep",
@@ -233,6 +238,11 @@ async def csrf_protect(request: Request, runtime: RuntimeDep) -> None:
 ScorecardViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_SCORECARD))]
 DataViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_DATA))]
 Uploader = Annotated[UserRecord, Depends(Permit(Action.UPLOAD_DATA))]
+FunnelViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_FUNNEL))]
+CreditViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_CREDIT))]
+EconomicsViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_ECONOMICS))]
+AccountsViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_ACCOUNTS))]
+BudgetApprover = Annotated[UserRecord, Depends(Permit(Action.APPROVE_BUDGET))]
 DefinitionsViewer = Annotated[UserRecord, Depends(Permit(Action.VIEW_DEFINITIONS))]
 Proposer = Annotated[UserRecord, Depends(Permit(Action.PROPOSE_DEFINITION))]
 Signer = Annotated[UserRecord, Depends(Permit(Action.SIGN_DEFINITION))]

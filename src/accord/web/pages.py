@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from accord import __version__
 from accord.data.state import UserRecord
+from accord.web.capability import cell
 from accord.web.permissions import Action, allows
 from accord.web.security import COOKIE_NAME
 
@@ -39,6 +40,10 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("Scorecard", "/", Action.VIEW_SCORECARD),
+    NavItem("Funnel & SLA", "/funnel", Action.VIEW_FUNNEL),
+    NavItem("Credit", "/credit", Action.VIEW_CREDIT),
+    NavItem("Economics", "/economics", Action.VIEW_ECONOMICS),
+    NavItem("Accounts", "/accounts", Action.VIEW_ACCOUNTS),
     NavItem("Definitions", "/definitions", Action.VIEW_DEFINITIONS),
     NavItem("Data", "/data", Action.VIEW_DATA),
     NavItem("Users", "/admin/users", Action.MANAGE_USERS),
@@ -77,6 +82,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters["when"] = _when
 templates.env.filters["basename"] = _basename
 templates.env.filters["metric"] = format_value
+templates.env.filters["cell"] = cell
 templates.env.globals["accord_version"] = __version__
 
 

@@ -9,6 +9,11 @@ action                   who may
 =======================  ==============================================================
 view_scorecard           everyone signed in
 view_data                everyone signed in (personal data masked, see view_pii)
+view_funnel              everyone signed in (Funnel & SLA: a rep sees their breaches first)
+view_credit              everyone signed in (attribution, team credit)
+view_economics           everyone signed in (CAC, LTV, payback, ROMI, budget proposals)
+view_accounts            everyone signed in (search, account 360; personal data masked,
+                         see view_pii)
 view_pii                 admins; leads of marketing, sales and service (they act on
                          contacts); everyone else sees emails, phones, names masked
 upload_data              admins; leads of marketing and sales (marketing/sales ops)
@@ -55,6 +60,10 @@ class Action(StrEnum):
 
     VIEW_SCORECARD = "view_scorecard"
     VIEW_DATA = "view_data"
+    VIEW_FUNNEL = "view_funnel"
+    VIEW_CREDIT = "view_credit"
+    VIEW_ECONOMICS = "view_economics"
+    VIEW_ACCOUNTS = "view_accounts"
     VIEW_PII = "view_pii"
     UPLOAD_DATA = "upload_data"
     VIEW_DEFINITIONS = "view_definitions"
@@ -105,6 +114,10 @@ def _leads_of(*teams: str) -> Grant:
 PERMISSIONS: Mapping[Action, Rule] = {
     Action.VIEW_SCORECARD: Rule((EVERYONE,)),
     Action.VIEW_DATA: Rule((EVERYONE,)),
+    Action.VIEW_FUNNEL: Rule((EVERYONE,)),
+    Action.VIEW_CREDIT: Rule((EVERYONE,)),
+    Action.VIEW_ECONOMICS: Rule((EVERYONE,)),
+    Action.VIEW_ACCOUNTS: Rule((EVERYONE,)),
     Action.VIEW_PII: Rule((ADMINS, _leads_of("marketing", "sales", "service"))),
     Action.UPLOAD_DATA: Rule((ADMINS, _leads_of("marketing", "sales"))),
     Action.VIEW_DEFINITIONS: Rule((EVERYONE,)),
