@@ -1,17 +1,240 @@
-"""Placeholder for ``accord sla`` (issue #5); its owner replaces this file."""
+"""``accord sla``: both sides of the marketing-sales SLA in force, and its breach list.
+
+``accord sla`` prints marketing's scorecard (MQLs against the committed volume,
+attainment, pace, the acceptance-rate quality floor) and sales' compliance per rep
+(decision, first touch, attempts, disposition); ``accord sla breaches`` lists who broke
+which commitment, on which lead, and how late. Figures come from
+:mod:`accord.workflows.revenue.sla` and cite the ``funnel`` and ``sla`` versions.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
 import typer
+from rich.markup import escape
 
-from accord.errors import AccordError
+from accord.cli._options import Format, OutputFormat, WorkspaceDir
+from accord.cli._render import emit_json, emit_rows, out
+from accord.cli.definitions import open_definitions
+from accord.cli.funnel import cite_line, parse_day, pct, print_notes
+from accord.data.workspace import Workspace
+from accord.definitions.sql_store import SqlDefinitionStore
+from accord.errors import InputError
+from accord.workflows.revenue.sla import SlaResult, sla_report
 
-__all__ = ["app"]
+__all__ = ["app", "breaches", "demo_section", "scorecard"]
 
-app = typer.Typer(help="Not built yet (issue #5).", no_args_is_help=True)
+app = typer.Typer(help="The two-sided marketing-sales SLA in force: scorecard and breaches.")
 
 
-@app.command("todo")
-def todo() -> None:
-    """Not built yet (issue #5)."""
-    raise AccordError("`accord sla` is not built yet (issue #5).")
+class SlaPeriod(StrEnum):
+    """Marketing's SLA period."""
+
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+
+
+COMMITMENTS = ("decision", "first_touch", "attempts", "disposition")
+MARKETING_COLUMNS = ("period", "mqls", "target", "attainment", "pace", "target_met",
+                     "acceptance_rate", "quality_floor", "floor_met")  # fmt: skip
+SALES_COLUMNS = ("rep", "handoffs", "decision", "first_touch", "attempts", "disposition",
+                 "median_h_touch", "p90_h_touch", "never_touched", "undisposed")  # fmt: skip
+BREACH_COLUMNS = ("rep", "lead", "commitment", "handoff_at", "due_at", "late_hours", "open",
+                  "detail")  # fmt: skip
+
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="First day of hand-offs, YYYY-MM-DD (local).")
+]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Day after the last, YYYY-MM-DD.")]
+BusinessOpt = Annotated[
+    bool,
+    typer.Option(
+        "--business-hours", help="Run SLA clocks on working days only (weekends excluded)."
+    ),
+]
+HoursOpt = Annotated[
+    str | None,
+    typer.Option("--hours", help="With --business-hours, the working day, e.g. 09:00-17:00."),
+]
+
+
+def _hours(value: str | None) -> tuple[dt.time, dt.time] | None:
+    if value is None:
+        return None
+    try:
+        a, b = value.split("-")
+        return dt.time.fromisoformat(a.strip()), dt.time.fromisoformat(b.strip())
+    except ValueError as exc:
+        raise InputError(f"--hours {value!r} is not a range.", hint="e.g. 09:00-17:00") from exc
+
+
+def _rate(met: int, breached: int, rate: Any) -> str:
+    return "" if rate is None else f"{rate:.0%} ({met}/{met + breached})"
+
+
+def marketing_rows(result: SlaResult) -> list[dict[str, Any]]:
+    """Marketing's scorecard rows, rates as percentages."""
+    return [
+        {
+            **r,
+            "attainment": pct(r["attainment"]),
+            "pace": "" if r["pace"] is None else f"{r['pace']:.2f}",
+            "acceptance_rate": pct(r["acceptance_rate"]),
+        }
+        for r in result.marketing.rows()
+    ]
+
+
+def sales_rows(result: SlaResult) -> list[dict[str, Any]]:
+    """Per rep: each commitment's compliance ``met / (met + breached)``."""
+    rows = []
+    for r in result.compliance.rows():
+        row: dict[str, Any] = {"rep": r["group"], "handoffs": r["handoffs"]}
+        for c in COMMITMENTS:
+            row[c] = _rate(r[f"{c}_met"], r[f"{c}_breached"], r[f"{c}_rate"])
+        row["median_h_touch"] = r["median_hours_to_first_touch"]
+        row["p90_h_touch"] = r["p90_hours_to_first_touch"]
+        row["never_touched"] = r["never_touched"]
+        row["undisposed"] = r["undisposed"]
+        rows.append(row)
+    return rows
+
+
+def breach_rows(result: SlaResult) -> list[dict[str, Any]]:
+    """The breach list with plain column names."""
+    return [
+        {**r, "rep": r["owner"], "lead": r["entity"], "late_hours": round(r["late_hours"] or 0, 1)}
+        for r in result.breaches.rows()
+    ]
+
+
+def _clock(result: SlaResult) -> str:
+    clock = "business hours (weekends excluded)" if result.business_hours else "calendar"
+    return f"{result.time_zone}, {clock} clock, as of {result.as_of:%Y-%m-%d %H:%M}"
+
+
+@app.callback(invoke_without_command=True)
+def scorecard(
+    ctx: typer.Context,
+    period: Annotated[
+        SlaPeriod | None,
+        typer.Option("--period", help="Marketing's period (default: the SLA's)."),
+    ] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    business_hours: BusinessOpt = False,
+    hours: HoursOpt = None,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Marketing's and sales' side of the SLA in force (default: the last 3 periods).
+
+    Marketing: MQLs vs the committed target, attainment, pace (attainment / share of the
+    period elapsed), acceptance rate vs the quality floor. Sales, per rep: the share of
+    hand-offs that met each commitment, met / (met + breached), median and p90 hours to
+    first touch, leads never touched or still without a disposition.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    ws = Workspace.open(workspace)
+    with open_definitions(workspace) as store:
+        result = sla_report(
+            ws,
+            store,
+            start=parse_day(start, "--from"),
+            end=parse_day(end, "--to"),
+            period=period.value if period else None,
+            business_hours=business_hours,
+            hours=_hours(hours),
+            breach_limit=0,
+        )
+    if fmt is OutputFormat.json:
+        data = result.to_json()
+        del data["breaches"]
+        emit_json(data)
+        return
+    if fmt is OutputFormat.csv:
+        rows = result.compliance.rows()
+        emit_rows(rows, columns=result.compliance.table.column_names, fmt=fmt)
+        return
+    emit_rows(
+        marketing_rows(result),
+        columns=MARKETING_COLUMNS,
+        fmt=fmt,
+        title=f"Marketing's side ({_clock(result)})",
+    )
+    emit_rows(
+        sales_rows(result),
+        columns=SALES_COLUMNS,
+        fmt=fmt,
+        title="Sales' side: compliance met/(met+breached) per rep; (all) = every rep",
+        empty="No hand-offs in the window.",
+    )
+    print_notes((result.marketing, result.compliance))
+    out().print(escape(cite_line(result.citations)))
+
+
+@app.command("breaches")
+def breaches(
+    rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's breaches.")] = None,
+    open_only: Annotated[
+        bool, typer.Option("--open", help="Only breaches still open (not done yet).")
+    ] = False,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most N rows.", min=1)] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    business_hours: BusinessOpt = False,
+    hours: HoursOpt = None,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Every SLA breach: rep, lead, commitment, when it was due, how late, still open."""
+    ws = Workspace.open(workspace)
+    with open_definitions(workspace) as store:
+        result = sla_report(
+            ws,
+            store,
+            start=parse_day(start, "--from"),
+            end=parse_day(end, "--to"),
+            business_hours=business_hours,
+            hours=_hours(hours),
+            rep=rep,
+            open_only=open_only,
+            breach_limit=limit,
+        )
+    rows = breach_rows(result)
+    if fmt is OutputFormat.json:
+        emit_json({**result.to_json(), "breaches": rows})
+        return
+    emit_rows(
+        rows,
+        columns=BREACH_COLUMNS if fmt is OutputFormat.table else result.breaches.table.column_names,
+        fmt=fmt,
+        title=f"SLA breaches {result.start:%Y-%m-%d}..{result.end:%Y-%m-%d} ({_clock(result)})",
+        empty="No breaches in the window.",
+    )
+    if fmt is OutputFormat.table:
+        out().print(escape(cite_line(result.citations)))
+
+
+def demo_section(ws: Workspace) -> None:
+    """The demo's SLA scorecard (marketing, sales per rep) and its 5 worst breaches."""
+    with ws.state() as state:
+        result = sla_report(ws, SqlDefinitionStore(state), breach_limit=5)
+    emit_rows(
+        marketing_rows(result), columns=MARKETING_COLUMNS, fmt=OutputFormat.table,
+        title="SLA, marketing's side",
+    )  # fmt: skip
+    emit_rows(
+        sales_rows(result), columns=SALES_COLUMNS, fmt=OutputFormat.table,
+        title="SLA, sales' side (met / (met + breached))",
+    )  # fmt: skip
+    emit_rows(
+        breach_rows(result), columns=BREACH_COLUMNS, fmt=OutputFormat.table,
+        title="Top 5 SLA breaches", empty="No SLA breaches.",
+    )  # fmt: skip
+    out().print(escape(cite_line(result.citations)))
