@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from accord.data.warehouse import Warehouse
+from accord.definitions.results import Citation
 from accord.definitions.sql_store import SqlDefinitionStore
 from accord.engines.attribution import MODELS
 from accord.errors import AccordError
@@ -43,7 +44,7 @@ def credit_view(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
     tables: list[Table] = []
     problems: list[Problem] = []
     notes: list[str] = []
-    citations = ()
+    citations: tuple[Citation, ...] = ()
     parameters: list[tuple[str, str]] = []
     try:
         report = attribute(warehouse, snapshot, models=list(MODELS))
