@@ -30,9 +30,14 @@ from numpy.typing import NDArray
 from rich import box
 from rich.table import Table
 
-from accord.cli._options import Format, OutputFormat
+from accord.cli._files import read_table
+from accord.cli._options import AsUser, Format, OutputFormat, WorkspaceDir, cli_actor
 from accord.cli._progress import TaskBar, progress_bars
 from accord.cli._render import emit_json, emit_rows, err, out
+from accord.data.state.budget_proposals import ProposalRecord
+from accord.data.workspace import Workspace
+from accord.definitions.results import Citation
+from accord.definitions.sql_store import SqlDefinitionStore
 from accord.engines.budget import (
     Allocation,
     Bounds,
@@ -44,18 +49,72 @@ from accord.engines.budget import (
 )
 from accord.engines.budget.design import Trend
 from accord.errors import FileRejected, InputError
+from accord.workflows import proposals as flow
+from accord.workflows.budget import Recommendation, WorkspaceFit, fit_workspace, recommend
 
 __all__ = ["app", "parse_bounds", "read_periods"]
 
+
+class TargetChoice(StrEnum):
+    """The workspace outcome the model explains."""
+
+    revenue = "revenue"
+    pipeline = "pipeline"
+
+
 app = typer.Typer(
     help="Marketing-mix model and budget allocation (adstock, saturation, equal marginal returns).",
-    no_args_is_help=True,
 )
 
+TargetOpt = Annotated[
+    TargetChoice,
+    typer.Option("--target", help="What spend drives: invoiced revenue or created pipeline."),
+]
+BudgetOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--budget",
+        help="Budget per week (default: the historical weekly average spend).",
+        show_default=False,
+    ),
+]
 
-@app.callback()
-def budget() -> None:
-    """Marketing-mix model and budget allocation (adstock, saturation, equal marginal returns)."""
+
+@app.callback(invoke_without_command=True)
+def budget(
+    ctx: typer.Context,
+    target: TargetOpt = TargetChoice.revenue,
+    amount: BudgetOpt = None,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Marketing-mix model and budget allocation (adstock, saturation, equal marginal returns).
+
+    Without a command: fit the model on the workspace's weekly spend per channel against
+    revenue (or pipeline) and print the contributions and the recommended weekly split.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    rec = _workspace_recommendation(workspace, target, amount)
+    model = rec.model
+    label = f"workspace spend -> {model.panel.target_name} by week"
+    if fmt is OutputFormat.json:
+        doc = fit_as_json(Path(label), _panel_periods(model), model.fit, model.seconds)
+        doc.pop("file")
+        emit_json(
+            {"target": model.panel.target_name}
+            | doc
+            | {"allocation": allocation_as_json(rec.allocation)}
+            | {"citations": [c.to_json() for c in model.citations]}
+        )
+        return
+    if fmt is OutputFormat.csv:
+        rows = allocation_as_json(rec.allocation)["channels"]
+        emit_rows(rows, columns=list(rows[0]), fmt=fmt)
+        return
+    _emit_fit_table(label, _panel_periods(model), model.fit, model.seconds)
+    _emit_allocation_table(label, model.fit, rec.scenarios, model.seconds)
+    _emit_citations(model.citations)
 
 
 File = Annotated[Path, typer.Argument(help="CSV or Parquet file, one row per period.")]
@@ -121,15 +180,7 @@ def read_periods(
     controls: tuple[str, ...],
 ) -> Periods:
     """Read and check a one-row-per-period file (CSV with any delimiter, or Parquet)."""
-    if not file.is_file():
-        raise FileRejected("no such file", path=str(file))
-    try:
-        if file.suffix.lower() in (".parquet", ".pq"):
-            frame = pd.read_parquet(file)
-        else:
-            frame = pd.read_csv(file, sep=None, engine="python")
-    except (ValueError, OSError, ImportError) as error:
-        raise FileRejected(f"cannot be read ({error})", path=str(file)) from None
+    frame = read_table(file).to_pandas()
     wanted = [date_col, target_col, *channels, *controls]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
@@ -336,11 +387,11 @@ def _with_interval(value: float, interval: Interval | None, spec: str) -> str:
     return f"{text}\n[dim]{_num(interval.low, spec)} to {_num(interval.high, spec)}[/dim]"
 
 
-def _emit_fit_table(file: Path, data: Periods, fit: MMMFit, seconds: float) -> None:
+def _emit_fit_table(label: str, data: Periods, fit: MMMFit, seconds: float) -> None:
     console = out()
     level = f"{fit.bootstrap.level:.0%} " if fit.bootstrap else ""
     table = Table(
-        title=f"{file.name}: {fit.n_periods} periods, {len(fit.channels)} channels",
+        title=f"{label}: {fit.n_periods} periods, {len(fit.channels)} channels",
         title_justify="left",
         header_style="bold",
         box=box.SIMPLE_HEAD,
@@ -418,7 +469,7 @@ def fit(
             columns = [k for k in rows[0] if k != "intervals"]
             emit_rows(rows, columns=columns, fmt=fmt)
         case OutputFormat.table:
-            _emit_fit_table(file, data, model, seconds)
+            _emit_fit_table(file.name, data, model, seconds)
         case _:
             assert_never(fmt)
 
@@ -459,13 +510,13 @@ def allocation_as_json(allocation: Allocation) -> dict[str, Any]:
 
 
 def _emit_allocation_table(
-    file: Path, fit: MMMFit, scenarios: tuple[Allocation, ...], seconds: float
+    label: str, fit: MMMFit, scenarios: tuple[Allocation, ...], seconds: float
 ) -> None:
     console = out()
     main = scenarios[1]
     unit = "period" if main.periods == 1 else f"{main.periods} periods"
     table = Table(
-        title=f"{file.name}: budget {_money(main.budget)} per period",
+        title=f"{label}: budget {_money(main.budget)} per period",
         title_justify="left",
         header_style="bold",
         box=box.SIMPLE_HEAD,
@@ -591,8 +642,176 @@ def optimize(
             rows = allocation_as_json(scenarios[1])["channels"]
             emit_rows(rows, columns=list(rows[0]), fmt=fmt)
         case OutputFormat.table:
-            _emit_allocation_table(file, model, scenarios, seconds)
+            _emit_allocation_table(file.name, model, scenarios, seconds)
         case _:
             assert_never(fmt)
     if data.spend.shape[0] and budget is None:
         err().print(f"Budget: the historical average of {_money(amount)} per period.")
+
+
+# ----------------------------------------------------------------- workspace
+
+
+def _panel_periods(model: WorkspaceFit) -> Periods:
+    p = model.panel
+    return Periods(p.weeks, p.target, p.spend, None, p.channels, (), 7.0)
+
+
+def _emit_citations(citations: tuple[Citation, ...]) -> None:
+    if citations:
+        err().print("Definitions: " + "; ".join(map(str, citations)) + ".")
+    else:
+        err().print("No spend or revenue definition is in force; raw tables used.")
+
+
+def _workspace_recommendation(
+    workspace: Path | None, target: TargetChoice, amount: float | None, bounds: str | None = None
+) -> Recommendation:
+    ws = Workspace.open(workspace)
+    with ws.state() as state, ws.warehouse(read_only=True) as wh:
+        definitions = SqlDefinitionStore(state)
+        with progress_bars() as bars:
+            bar = TaskBar(bars, "fitting")
+            model = fit_workspace(
+                wh,
+                target="pipeline" if target is TargetChoice.pipeline else "revenue",
+                settings=FitSettings(bootstrap=0),
+                definitions=definitions,
+                progress=bar.step,
+            )
+    return recommend(model, budget=amount, bounds=parse_bounds(bounds))
+
+
+IdArg = Annotated[int, typer.Argument(help="The proposal's number (`accord budget proposals`).")]
+Actor = Annotated[str, typer.Option("--as", help="The Accord user deciding (a team lead).")]
+
+
+def _proposal_rows(records: list[ProposalRecord]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "status": r.status,
+            "weekly budget": _money(r.budget),
+            "expected": _money(r.expected_response),
+            "uplift": f"{r.expected_response / r.historical_response - 1:+.1%}"
+            if r.historical_response
+            else "",
+            "by": r.created_by,
+            "approved by": ", ".join(d.user for d in r.decisions if d.decision == "approve"),
+            "awaiting": ", ".join(flow.missing_approvals(r)) if r.status == "proposed" else "",
+            "note": r.note or next((d.reason or "" for d in r.decisions if d.reason), ""),
+        }
+        for r in records
+    ]
+
+
+def _show(record: ProposalRecord, fmt: OutputFormat, message: str) -> None:
+    if fmt is OutputFormat.json:
+        emit_json(record.to_json())
+        return
+    rows = [
+        {
+            "channel": c["channel"],
+            "before": _money(c["before"]),
+            "after": _money(c["after"]),
+            "change": f"{c['change']:+,.0f}",
+            "response before": _money(c["response_before"]),
+            "response after": _money(c["response_after"]),
+        }
+        for c in record.channels
+    ]
+    emit_rows(
+        rows,
+        columns=list(rows[0]) if rows else ["channel"],
+        fmt=fmt,
+        title=f"Budget proposal {record.id} ({record.status}): {_money(record.budget)} per week",
+    )
+    if fmt is OutputFormat.table:
+        out().print(message)
+
+
+@app.command("propose")
+def propose(
+    as_user: AsUser = None,
+    amount: BudgetOpt = None,
+    target: TargetOpt = TargetChoice.revenue,
+    bounds: Annotated[
+        str | None, typer.Option("--bounds", help="Weekly spend per channel, C=lo:hi,...")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why, for the approvers.")] = None,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Fit the model and store its recommended reallocation as a proposal to approve.
+
+    A lead of finance and a lead of marketing must both approve it (`accord budget
+    approve`); either can reject it (`accord budget reject`).
+    """
+    rec = _workspace_recommendation(workspace, target, amount, bounds)
+    user = cli_actor(as_user)
+    with Workspace.open(workspace).state() as state:
+        record = flow.propose(state, rec, user=user, note=note)
+    _show(
+        record,
+        fmt,
+        f"Proposal {record.id} stored: expected {_money(record.expected_response)} per week vs "
+        f"{_money(record.historical_response)} with the historical mix. Awaiting "
+        f"{', '.join(flow.APPROVING_TEAMS)} leads: `accord budget approve {record.id} --as USER`.",
+    )
+
+
+@app.command("proposals")
+def proposals(
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only proposed, approved or rejected ones.")
+    ] = None,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Budget proposals with their status, who approved them and who is awaited."""
+    with Workspace.open(workspace).state() as state:
+        records = flow.proposals(state, status=status)
+    if fmt is OutputFormat.json:
+        emit_json([r.to_json() for r in records])
+        return
+    rows = _proposal_rows(records)
+    emit_rows(
+        rows,
+        columns=list(rows[0]) if rows else ["id"],
+        fmt=fmt,
+        title="Budget proposals",
+        empty="No budget proposal yet; `accord budget propose --as USER` makes one.",
+    )
+
+
+@app.command("approve")
+def approve(
+    proposal_id: IdArg,
+    as_user: Actor,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Approve a proposal for your team (a lead of finance or marketing)."""
+    with Workspace.open(workspace).state() as state:
+        record = flow.approve(state, proposal_id, as_user)
+    missing = flow.missing_approvals(record)
+    _show(
+        record,
+        fmt,
+        f"Approved proposal {record.id} as {as_user}. "
+        + (f"Still awaiting {', '.join(missing)}." if missing else "It is now approved."),
+    )
+
+
+@app.command("reject")
+def reject(
+    proposal_id: IdArg,
+    as_user: Actor,
+    why: Annotated[str, typer.Option("--why", help="The reason, kept with the proposal.")],
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Reject a proposal (a lead of finance or marketing), saying why."""
+    with Workspace.open(workspace).state() as state:
+        record = flow.reject(state, proposal_id, as_user, why=why)
+    _show(record, fmt, f"Rejected proposal {record.id} as {as_user}: {why}")
