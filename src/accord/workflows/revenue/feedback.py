@@ -102,8 +102,7 @@ def feedback_with(
         disqualify_stages=(f.disqualify_state,),
         **kw,
     )
-    span = (start - dt.timedelta(days=400), max(end, ctx.as_of) + dt.timedelta(days=2))
-    fe = entries_for(ctx, span=span)
+    fe = entries_for(ctx)
     value = lead_value(
         fe,
         _revenue(ctx),

@@ -135,14 +135,14 @@ def default_window(as_of: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def entries_for(ctx: RevenueContext, *, span: tuple[dt.datetime, dt.datetime]) -> FunnelEntries:
-    """First entries of every person, with the ``--by`` attributes carried."""
+def entries_for(ctx: RevenueContext) -> FunnelEntries:
+    """First entries of every person (over all the data: an entry before the window is
+    not a new entry in it), with the ``--by`` attributes carried."""
     return funnel_entries(
         ctx.events,
         stages=stage_rules_of(ctx.funnel_body.body),
         entity_col="person_id",
         time_zone=ctx.time_zone,
-        span=span,
         attributes=ctx.attributes,
     )
 
@@ -179,11 +179,7 @@ def funnel_with(
             "--from must be before --to.", hint="e.g. --from 2025-01-01 --to 2025-07-01"
         )
     body = ctx.funnel_body.body
-    span = (
-        min(start, ctx.as_of) - dt.timedelta(days=400),
-        max(end, ctx.as_of) + dt.timedelta(days=2),
-    )
-    fe = entries_for(ctx, span=span)
+    fe = entries_for(ctx)
     cite = ctx.cite_args()
     kw: dict[str, Any] = {"start": start, "end": end, "by": by}
     over_grain: Grain = grain or "month"
