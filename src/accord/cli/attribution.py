@@ -69,6 +69,13 @@ class ByChoice(StrEnum):
     team = "team"
 
 
+class ShapleyGame(StrEnum):
+    """Characteristic function of the Shapley model (see docs/attribution.md)."""
+
+    conversions = "conversions"
+    conversion_rate = "conversion_rate"
+
+
 def _day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
@@ -103,6 +110,7 @@ def _scope(
     end: str | None,
     order: int | None = None,
     include_nulls: bool = True,
+    shapley_game: str = "conversions",
 ) -> Scope:
     return Scope(
         level=level.value,
@@ -113,6 +121,7 @@ def _scope(
         end=_day(end, "--to"),
         order=order,
         include_nulls=include_nulls,
+        shapley_game="conversion_rate" if shapley_game == "conversion_rate" else "conversions",
     )
 
 
@@ -144,6 +153,9 @@ def attribution(
     include_nulls: Annotated[
         bool, typer.Option("--nulls/--no-nulls", help="Markov: use non-converting journeys.")
     ] = True,
+    shapley_game: Annotated[
+        ShapleyGame, typer.Option("--shapley-game", help="Shapley characteristic function.")
+    ] = ShapleyGame.conversions,
     fmt: Format = OutputFormat.table,
     workspace: WorkspaceDir = None,
 ) -> None:
@@ -156,7 +168,9 @@ def attribution(
     """
     if ctx.invoked_subcommand is not None:
         return
-    scope = _scope(level, conversion, by, lookback, start, end, order, include_nulls)
+    scope = _scope(
+        level, conversion, by, lookback, start, end, order, include_nulls, shapley_game.value
+    )
     ws = Workspace.open(workspace)
     with ws.state() as state, ws.warehouse(read_only=True) as wh:
         report = attribute(wh, SqlDefinitionStore(state).snapshot(), models=model or (),
@@ -375,13 +389,6 @@ class ModelChoice(StrEnum):
     markov = "markov"
     shapley = "shapley"
     all = "all"
-
-
-class ShapleyGame(StrEnum):
-    """Characteristic function of the Shapley model (see docs/attribution.md)."""
-
-    conversions = "conversions"
-    conversion_rate = "conversion_rate"
 
 
 _ENGINE_NAME: dict[ModelChoice, ModelName] = {

@@ -54,6 +54,7 @@ from accord.engines.attribution import (
     team_credit,
 )
 from accord.engines.attribution.rules import position_based, time_decay
+from accord.engines.attribution.shapley import Characteristic
 from accord.errors import Conflict, InputError
 from accord.identity.keys import with_account_id, with_person_id
 
@@ -138,6 +139,8 @@ class Scope:
         Markov order for compared ``markov`` runs (the definition's when it is Markov).
     include_nulls
         Markov with non-converting journeys.
+    shapley_game
+        Characteristic function of compared ``shapley`` runs (see ``docs/attribution.md``).
     """
 
     level: Level = "person"
@@ -148,6 +151,7 @@ class Scope:
     end: dt.date | None = None
     order: int | None = None
     include_nulls: bool = True
+    shapley_game: Characteristic = "conversions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,7 +531,8 @@ def _run(name: str, d: _Definitions, paths: PathCounts, scope: Scope) -> Attribu
     order = scope.order or (model.order if model is not None and model.name == "markov" else 1)
     engine_name: ModelName = name  # type: ignore[assignment]
     return run_model(paths, engine_name, half_life=half_life, order=order,
-                     include_nulls=scope.include_nulls)  # fmt: skip
+                     include_nulls=scope.include_nulls,
+                     characteristic=scope.shapley_game)  # fmt: skip
 
 
 def _resolve_models(models: Sequence[str], d: _Definitions, defs: InForceSnapshot) -> list[str]:
