@@ -1,0 +1,1 @@
+"""Workspace identity resolution: gather records, link them, write the crosswalks."""
