@@ -103,19 +103,23 @@ def test_after_resolution_hand_solved_credit(ws: Workspace) -> None:
         r = attribute(wh, definitions({"name": "linear"}), models=["first,last", "markov"])
         teams = attribute_teams(wh, definitions({"name": "linear"}))
     assert [x.model for x in r.results] == ["in_force", "first_touch", "last_touch", "markov"]
-    assert r.in_force == "linear" and r.conversion == "opportunity" and r.lookback_days == 30
+    assert r.in_force == "linear"
+    assert r.conversion == "opportunity"
+    assert r.lookback_days == 30
     assert [str(c) for c in r.citations] == [
         "attribution_model v1 (signed by marketing: marketing-lead, sales: sales-lead)",
         "funnel v1 (signed by marketing: marketing-lead, sales: sales-lead)",
     ]
     linear = r.result("in_force")
-    assert linear.credit("email") == 0.5 and linear.credit_value("paid_search") == 50.0
+    assert linear.credit("email") == 0.5
+    assert linear.credit_value("paid_search") == 50.0
     assert r.result("first_touch").credit("email") == 1.0
     assert r.result("last_touch").credit_value("paid_search") == 100.0
     # Markov by hand: start->email 2/2; email->search 1/2, email->null 1/2; search->conv 1.
     # P(conv) = 1/2; removing either channel leaves 0: both removal effects 1, credit 1/2.
     mk = r.result("markov")
-    assert mk.markov is not None and mk.markov.conversion_probability == pytest.approx(0.5)
+    assert mk.markov is not None
+    assert mk.markov.conversion_probability == pytest.approx(0.5)
     assert mk.credit("email") == pytest.approx(0.5)
     assert float(r.paths.nulls.sum()) == 1.0  # type: ignore[union-attr]  # p2's journey kept
     table = r.credit_table().to_pandas()
@@ -123,7 +127,8 @@ def test_after_resolution_hand_solved_credit(ws: Workspace) -> None:
     # team credit: the lead (day 2) came after the email touch: marketing sourced it;
     # both teams influenced it; never summed
     tc = teams.table().to_pandas().set_index("team")
-    assert tc.loc["marketing", "sourced"] == 1.0 and tc.loc["sales", "sourced"] == 0.0
+    assert tc.loc["marketing", "sourced"] == 1.0
+    assert tc.loc["sales", "sourced"] == 0.0
     assert tc.loc["marketing", "influenced_value"] == 100.0
     assert tc.loc["sales", "influenced_value"] == 100.0
     assert tc.loc["sales", "credit_value"] == 50.0
@@ -149,7 +154,8 @@ def test_window_and_account_level(ws: Workspace) -> None:
             start=datetime(2025, 1, 6).date()))  # fmt: skip
         acct = attribute(wh, definitions({"name": "linear"}), scope=Scope(level="account"))
     assert later.conversion_events == 0
-    assert acct.paths.total_conversions == 1 and acct.result("in_force").credit("email") == 0.5
+    assert acct.paths.total_conversions == 1
+    assert acct.result("in_force").credit("email") == 0.5
 
 
 def test_no_model_in_force_needs_an_explicit_model(ws: Workspace) -> None:
@@ -157,7 +163,8 @@ def test_no_model_in_force_needs_an_explicit_model(ws: Workspace) -> None:
         with pytest.raises(Conflict, match="No attribution model is in force"):
             attribute(wh, definitions(None))
         r = attribute(wh, definitions(None), models=["linear"])
-    assert r.in_force is None and any("no attribution definition" in n for n in r.notes)
+    assert r.in_force is None
+    assert any("no attribution definition" in n for n in r.notes)
 
 
 def test_parse_models() -> None:
