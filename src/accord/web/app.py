@@ -20,7 +20,16 @@ from accord.data.workspace import Workspace
 from accord.web.deps import csrf_protect
 from accord.web.handlers import install_error_handlers
 from accord.web.middleware import BodyLimit, SecurityHeaders
-from accord.web.routes import admin, auth, credit, data, definitions, funnel, scorecard
+from accord.web.routes import (
+    admin,
+    auth,
+    credit,
+    data,
+    definitions,
+    economics,
+    funnel,
+    scorecard,
+)
 from accord.web.runtime import Runtime
 from accord.web.settings import WebSettings
 
@@ -28,7 +37,7 @@ __all__ = ["API_PREFIX", "app_from_environment", "create_app"]
 
 API_PREFIX = "/api/v1"
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (auth, scorecard, funnel, credit, definitions, data, admin)
+ROUTERS = (auth, scorecard, funnel, credit, economics, definitions, data, admin)
 
 
 def create_app(workspace: Workspace, *, settings: WebSettings | None = None) -> FastAPI:

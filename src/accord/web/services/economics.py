@@ -1,0 +1,149 @@
+"""The Economics page: the budget recommendation and the budget proposals.
+
+- **Recommendation**: :func:`accord.workflows.budget.fit_workspace` (the marketing-mix
+  model on weekly spend per channel against invoiced revenue) and
+  :func:`~accord.workflows.budget.recommend` (the historical weekly budget split for the
+  largest expected response, with the 0.5x and 2x scenarios), as ``accord budget``
+  computes them; cites the ``paid_spend`` and ``revenue`` versions in force.
+- **Proposals** (:mod:`accord.workflows.proposals`): a recommendation stored for
+  approval; approved once a finance lead **and** a marketing lead approve, closed by
+  one rejection with a reason. Read from the state store on every request (they are
+  small), never cached.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from accord.data.state import StateStore
+from accord.data.state.budget_proposals import ProposalRecord
+from accord.data.warehouse import Warehouse
+from accord.definitions.sql_store import SqlDefinitionStore
+from accord.errors import AccordError
+from accord.web.models import Public
+from accord.web.services.reports import Problem, Table, View, table_of
+from accord.workflows.budget import fit_workspace, recommend
+from accord.workflows.proposals import missing_approvals, proposals
+
+__all__ = [
+    "TABLES",
+    "DecisionPublic",
+    "ProposalPublic",
+    "economics_view",
+    "list_proposals",
+]
+
+TABLES: dict[str, str] = {
+    "budget_recommendation": "Recommended weekly budget split",
+    "budget_scenarios": "Budget scenarios (0.5x, 1x, 2x the weekly budget)",
+}
+"""Every table of the page, by URL name (``/api/v1/economics/<name>``)."""
+
+
+class DecisionPublic(Public):
+    """An approval or rejection of a budget proposal."""
+
+    at: datetime
+    user: str
+    team: str
+    decision: Literal["approve", "reject"]
+    reason: str | None
+
+
+class ProposalPublic(Public):
+    """A budget proposal: the split, who decided, what it still awaits."""
+
+    id: int
+    created_at: datetime
+    created_by: str
+    status: str
+    budget: float
+    periods: int
+    target: str
+    expected_response: float
+    historical_response: float
+    note: str | None
+    decided_at: datetime | None
+    awaiting: list[str]
+    channels: list[dict[str, Any]]
+    decisions: list[DecisionPublic]
+
+    @classmethod
+    def of(cls, record: ProposalRecord) -> ProposalPublic:
+        """From the state store's record."""
+        return cls(
+            id=record.id,
+            created_at=record.created_at,
+            created_by=record.created_by,
+            status=record.status,
+            budget=record.budget,
+            periods=record.periods,
+            target=record.target,
+            expected_response=record.expected_response,
+            historical_response=record.historical_response,
+            note=record.note,
+            decided_at=record.decided_at,
+            awaiting=list(missing_approvals(record)) if record.status == "proposed" else [],
+            channels=[dict(c) for c in record.channels],
+            decisions=[
+                DecisionPublic(at=d.at, user=d.user, team=d.team, decision=d.decision,
+                               reason=d.reason)
+                for d in record.decisions
+            ],
+        )  # fmt: skip
+
+
+def list_proposals(state: StateStore) -> list[ProposalPublic]:
+    """Every budget proposal, newest first."""
+    return [ProposalPublic.of(r) for r in reversed(proposals(state))]
+
+
+def _recommendation(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
+    model = fit_workspace(warehouse, definitions=store.snapshot())
+    rec = recommend(model)
+    periods = rec.allocation.periods
+    channels = [
+        {
+            "channel": c.channel,
+            "spend_before": c.historical_spend,
+            "spend_after": c.spend,
+            "change": c.spend - c.historical_spend,
+            "response_before": c.historical_response * periods,
+            "response_after": c.response * periods,
+            "marginal_return": c.marginal_return,
+        }
+        for c in rec.allocation.channels
+    ]
+    scenarios = [
+        {
+            "budget": s.budget,
+            "expected_response": s.response,
+            "historical_mix_response": s.historical_response,
+            "uplift": (s.response / s.historical_response - 1.0) if s.historical_response else None,
+            "status": s.status,
+        }
+        for s in rec.scenarios
+    ]
+    tables: list[Table] = [
+        table_of("budget_recommendation", TABLES["budget_recommendation"], channels),
+        table_of("budget_scenarios", TABLES["budget_scenarios"], scenarios),
+    ]
+    return View(
+        tables=tuple(tables),
+        citations=model.citations,
+        parameters=(
+            ("weekly_budget", f"{rec.allocation.budget:,.0f}"),
+            ("target", model.panel.target_name),
+            ("weeks", str(model.panel.weeks.size)),
+            ("uplift", f"{rec.uplift:.1%}"),
+        ),
+    )
+
+
+def economics_view(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
+    """Every table of the page, or the reasons there are none."""
+    try:
+        return _recommendation(store, warehouse)
+    except AccordError as exc:
+        return View(problems=(Problem.of(exc),))
