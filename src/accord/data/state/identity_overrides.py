@@ -7,6 +7,9 @@ later run applies the corrections in the order they were made:
     The listed records belong to one entity (whatever the model says).
 ``split``
     The listed records leave the entity they are in and form one entity of their own.
+``apart``
+    Two records are not the same entity (a rejected review pair): when a run puts them
+    in one entity, the second leaves it.
 
 Records are keys ``"<source_system>:<record_id>"`` as in the crosswalk tables
 (:mod:`accord.identity.keys`); an override names records rather than resolved ids, so it
@@ -54,7 +57,7 @@ __all__ = [
 ]
 
 Entity = Literal["person", "account"]
-Kind = Literal["merge", "split"]
+Kind = Literal["merge", "split", "apart"]
 ENTITIES: tuple[Entity, ...] = get_args(Entity)
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
@@ -149,9 +152,9 @@ def add_override(
     if not reason.strip():
         raise InputError("an override needs a reason", hint="add --why 'what you checked'")
     unique = list(dict.fromkeys(records))
-    if len(unique) < (2 if kind == "merge" else 1):
+    if len(unique) < (1 if kind == "split" else 2) or (kind == "apart" and len(unique) != 2):
         raise InputError(
-            f"a {kind} needs {'two different' if kind == 'merge' else 'at least one'} record(s)",
+            f"a {kind} needs {'at least one record' if kind == 'split' else 'two records'}",
             hint="name records as <system>:<id> (see `accord identity show`)",
         )
     row = IdentityOverride(

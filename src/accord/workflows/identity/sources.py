@@ -209,8 +209,7 @@ def _references(t: ir.Table, kind: str, cols: tuple[str, ...]) -> pd.DataFrame:
 
 def _keys(system: pd.Series, record: pd.Series) -> list[str | None]:
     return [
-        None if r is None or pd.isna(r) else f"{s}:{r}"
-        for s, r in zip(system, record, strict=True)
+        None if r is None or pd.isna(r) else f"{s}:{r}" for s, r in zip(system, record, strict=True)
     ]
 
 
