@@ -21,6 +21,7 @@ from accord.web.deps import csrf_protect
 from accord.web.handlers import install_error_handlers
 from accord.web.middleware import BodyLimit, SecurityHeaders
 from accord.web.routes import (
+    accounts,
     admin,
     auth,
     credit,
@@ -37,7 +38,7 @@ __all__ = ["API_PREFIX", "app_from_environment", "create_app"]
 
 API_PREFIX = "/api/v1"
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (auth, scorecard, funnel, credit, economics, definitions, data, admin)
+ROUTERS = (auth, scorecard, funnel, credit, economics, accounts, definitions, data, admin)
 
 
 def create_app(workspace: Workspace, *, settings: WebSettings | None = None) -> FastAPI:
