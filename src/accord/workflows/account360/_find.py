@@ -109,9 +109,11 @@ def _scores(records: pd.DataFrame, query: str) -> pd.DataFrame:
 
 
 def _similarity(query: str, name: str) -> float:
-    """difflib ratio, or 0.9 when the query is a whole-word prefix of the name."""
+    """difflib ratio; 0.9 when the query starts the name, 0.85 when it is words of it."""
     if name.startswith(query + " "):
         return 0.9
+    if f" {query} " in f" {name} ":
+        return 0.85
     return SequenceMatcher(None, query, name).ratio()
 
 

@@ -42,13 +42,14 @@ def _member(scope: Scope, table: str, person_col: str | None, ts: str) -> ir.Tab
         return None
     t = person_table(scope.wh, table)
     t = with_account_id(scope.wh, t, id_column="account_id", out="_akey")
-    cond = t._akey.isin(list(scope.keys))
     if person_col is not None:
         t = with_person_id(scope.wh, t, id_column=person_col, out="_person")
-        cond = cond | t._person.isin(list(scope.people))
     else:
         t = t.mutate(_person=ibis.null("string"))
     t = t.mutate(_ts=t[ts].cast("timestamp"))
+    cond = t._akey.isin(list(scope.keys))
+    if person_col is not None:
+        cond = cond | t._person.isin(list(scope.people))
     t = t.filter(cond)
     if scope.since is not None:
         t = t.filter(t._ts >= scope.since)
@@ -232,12 +233,13 @@ def _row(kind: str, r: Row, built: tuple[datetime, str | None, str, Row]) -> Tim
 
 
 def _opportunities(scope: Scope, limit: int | None) -> tuple[int, list[TimelineRow]]:
-    """Opportunities give two rows: opened (created_at) and closed (closed_at)."""
+    """Opportunities give two rows: opened (created_at) and, once closed, closed (closed_at)."""
     window = Scope(scope.wh, scope.keys, scope.people, None, None)
     t = _member(window, "opportunities", "contact_id", "created_at")
     if t is None:
         return 0, []
-    df = t.mutate(_closed=t.closed_at.cast("timestamp")).to_pandas()
+    closed = ibis.ifelse(t.is_closed.fill_null(False), t.closed_at.cast("timestamp"), None)
+    df = t.mutate(_closed=closed).to_pandas()
     df = df.astype(object).where(df.notna(), None)
     rows = [_row("opportunity", r, b) for r in df.to_dict("records") for b in _opportunity(r, {})]
     rows = [
