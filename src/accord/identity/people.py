@@ -17,6 +17,13 @@ survey respondents) into one frame, :data:`PERSON_FIELDS`, and calls
    and a surname that agree (Jaro-Winkler >= :data:`NAME_AGREEMENT` on each, read in
    either order). Model links that fail the gate, fall below the threshold or conflict
    are kept as *review* candidates.
+4. **Same name at the same company**: equal normalised first name, surname and
+   company (legal forms, case and punctuation folded) link two records (rule
+   ``name_company``): a person's work and personal addresses share nothing else.
+5. **Work emails that spell a name**: a record with only a company email (a product
+   user, a survey respondent) joins the one named person of that company whose name
+   the email's user part spells (``ann.lee@acme.io`` -> Ann Lee of Acme; rule
+   ``email_name``); ambiguous spellings link nobody.
 
 References
 ----------
@@ -35,6 +42,12 @@ import pandas as pd
 
 from accord.identity.clustering import cluster_links
 from accord.identity.columns import ColumnKind, ColumnMap, RecognisedColumn
+from accord.identity.normalise import (
+    account_domain,
+    email_local_part,
+    normalise_company,
+    normalise_person_name,
+)
 from accord.identity.resolve import DEFAULT_THRESHOLD, resolve_records
 
 __all__ = ["NAME_AGREEMENT", "PERSON_FIELDS", "PeopleLinks", "link_people"]
@@ -127,6 +140,7 @@ def link_people(
         right = np.array([position[str(x)] for x in xref[has]], dtype=np.int64)
         edges.append(_edges(left, right, 1.0, "crm_id"))
 
+    edges.append(_name_company_links(records))
     usable = records[list(_IDENTIFYING)].notna().any(axis=1).to_numpy()
     rows = np.flatnonzero(usable)
     review = pd.DataFrame(columns=["left", "right", "match_probability", "why"])
@@ -165,8 +179,101 @@ def link_people(
     left = all_edges["left"].to_numpy(dtype=np.int64)
     right = all_edges["right"].to_numpy(dtype=np.int64)
     labels = cluster_links(n, left, right)
+    extra = _email_name_links(records, labels)
+    if len(extra):
+        all_edges = pd.concat([all_edges, extra], ignore_index=True)
+        left = all_edges["left"].to_numpy(dtype=np.int64)
+        right = all_edges["right"].to_numpy(dtype=np.int64)
+        labels = cluster_links(n, left, right)
     probability, rule = _strongest(n, all_edges)
     return PeopleLinks(labels, probability, rule, review, status)
+
+
+def _name_company_links(records: pd.DataFrame, max_group: int = 5) -> pd.DataFrame:
+    """Records with the same full name at the same company (normalised) are one person.
+
+    A work and a personal address of one person share nothing else a key could use.
+    Groups larger than *max_group* (a placeholder name) link nobody.
+    """
+    key = [
+        f"{_ascii(f)} {_ascii(s)} @{normalise_company(c)}"
+        if isinstance(f, str)
+        and isinstance(s, str)
+        and isinstance(c, str)
+        and len(_ascii(f)) > 1
+        and len(_ascii(s)) > 1
+        and normalise_company(c)
+        else None
+        for f, s, c in zip(
+            records["first_name"], records["last_name"], records["company"], strict=True
+        )
+    ]
+    frame = pd.DataFrame({"key": key, "row": np.arange(len(records), dtype=np.int64)}).dropna()
+    frame["first"] = frame.groupby("key")["row"].transform("min")
+    frame["size"] = frame.groupby("key")["row"].transform("size")
+    frame = frame[(frame["row"] != frame["first"]) & (frame["size"] <= max_group)]
+    return _edges(frame["first"].to_numpy(), frame["row"].to_numpy(), 1.0, "name_company")
+
+
+def _ascii(value: object) -> str:
+    text = normalise_person_name(value) if isinstance(value, str) else None
+    return "".join(ch for ch in (text or "") if ch.isalnum())
+
+
+def _patterns(first: str, last: str) -> set[str]:
+    """Usual work-email user parts of a person (``ann.lee``, ``alee``, ``ann``, ...)."""
+    if not first or not last:
+        return set()
+    f, s = first, last
+    return {f, f + s, f"{f}.{s}", f"{f}_{s}", f[0] + s, f"{f[0]}.{s}", f + s[0], s + f,
+            f"{s}.{f}", s}  # fmt: skip
+
+
+def _email_name_links(records: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
+    """Link nameless records to the one named person whose name spells their work email.
+
+    A product user or survey respondent often has only an email. When it is a company
+    address (not free mail) whose user part is a usual spelling of exactly one named
+    person of that company (same email domain, website or company name), and the
+    nameless record's cluster holds no named record, the two are linked (rule
+    ``email_name``).
+    """
+    named = records["first_name"].notna() & records["last_name"].notna()
+    cluster_named = pd.Series(named.to_numpy()).groupby(labels).transform("any").to_numpy()
+    emails = records["email"].to_numpy()
+    index: dict[tuple[str, str], set[int]] = {}
+    for i in np.flatnonzero(named.to_numpy()):
+        row = records.iloc[i]
+        company_domains = {
+            d
+            for d in (
+                account_domain(row["email"]) if isinstance(row["email"], str) else None,
+                account_domain(row["website"]) if isinstance(row["website"], str) else None,
+            )
+            if d
+        }
+        company = normalise_company(row["company"]) if isinstance(row["company"], str) else None
+        first, last = _ascii(row["first_name"]), _ascii(row["last_name"])
+        for pattern in _patterns(first, last):
+            for d in company_domains:
+                index.setdefault((pattern, d), set()).add(int(labels[i]))
+            if company:
+                index.setdefault((pattern, "name:" + company.split()[0]), set()).add(int(labels[i]))
+    left, right = [], []
+    for i in np.flatnonzero(~cluster_named):
+        email = emails[i]
+        domain = account_domain(email) if isinstance(email, str) else None
+        if domain is None:
+            continue
+        local = email_local_part(email) or ""
+        local = local.split("+", 1)[0].lower()
+        found = index.get((local, domain), set()) | index.get(
+            (local, "name:" + domain.split(".")[0]), set()
+        )
+        if len(found) == 1:
+            left.append(int(i))
+            right.append(found.pop())
+    return _edges(np.array(left), right, 1.0, "email_name")
 
 
 def _edges(left: np.ndarray, right: object, p: float, rule: str) -> pd.DataFrame:
