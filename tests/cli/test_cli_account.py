@@ -1,0 +1,81 @@
+"""``accord account QUERY`` on the demo workspace: JSON shape, CSV, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import Result
+
+from accord.data.workspace import Workspace
+from accord.identity.normalise.web import normalise_domain
+from accord.workflows.account360 import KINDS
+
+Invoke = Callable[..., Result]
+
+
+def _a_domain(root: Path) -> str:
+    """A web domain of the demo's first CRM account, read straight from the warehouse."""
+    with Workspace.open(root).warehouse(read_only=True) as wh:
+        t = wh.table("accounts")
+        rows = t.filter(t.domain.notnull()).order_by("source_id").limit(1).to_pandas()
+    domain = normalise_domain(rows["domain"].iloc[0])
+    assert domain
+    return domain
+
+
+def test_json_has_the_python_api_keys(demo_run: tuple[Path, Result], invoke: Invoke) -> None:
+    root, made = demo_run
+    assert made.exit_code == 0, made.output
+    domain = _a_domain(root)
+    result = invoke("account", domain, "-w", root, "--format", "json", "--limit", "7")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"account", "people", "counts", "mrr", "usage", "since", "until",
+                        "truncated", "timeline", "personal_fields", "free_text_fields"}  # fmt: skip
+    assert domain in doc["account"]["domains"]
+    assert set(doc["counts"]) == set(KINDS)
+    assert 0 < len(doc["timeline"]) <= 7
+    row_keys = {"ts", "team", "kind", "summary", "source_system", "source_id", "person",
+                "person_name", "details"}  # fmt: skip
+    assert all(set(r) == row_keys for r in doc["timeline"])
+    assert [r["ts"] for r in doc["timeline"]] == sorted(r["ts"] for r in doc["timeline"])
+    assert len(doc["timeline"]) == min(7, sum(doc["counts"].values()))
+
+
+def test_csv_and_kind_filter(demo_run: tuple[Path, Result], invoke: Invoke) -> None:
+    root, _ = demo_run
+    domain = _a_domain(root)
+    as_json = json.loads(
+        invoke("account", domain, "-w", root, "-f", "json", "--kind", "touch").stdout
+    )
+    result = invoke("account", domain, "-w", root, "-f", "csv", "--kind", "touch")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == as_json["counts"]["touch"]
+    assert {r["kind"] for r in rows} <= {"touch"}
+
+
+def test_table_output_names_the_account(demo_run: tuple[Path, Result], invoke: Invoke) -> None:
+    root, _ = demo_run
+    result = invoke("account", _a_domain(root), "-w", root, "--limit", "5")
+    assert result.exit_code == 0, result.output
+    assert "Timeline" in result.stdout
+    assert "People" in result.stdout
+
+
+def test_errors_are_clear(demo_run: tuple[Path, Result], invoke: Invoke) -> None:
+    root, _ = demo_run
+    missing = invoke("account", "nowhere-at-all.example", "-w", root)
+    assert missing.exit_code != 0
+    assert "No account matches" in missing.output
+    assert "Traceback" not in missing.output
+    bad = invoke("account", _a_domain(root), "-w", root, "--since", "yesterday")
+    assert bad.exit_code != 0
+    assert "YYYY-MM-DD" in bad.output
+    kind = invoke("account", _a_domain(root), "-w", root, "--kind", "gossip")
+    assert kind.exit_code != 0
+    assert "Unknown timeline kind" in kind.output
