@@ -23,6 +23,7 @@ numbers:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -169,7 +170,7 @@ def _keyed(wh: Warehouse, name: str) -> ir.Table | None:
     if "source_system" not in t.columns or "contact_id" not in t.columns:
         return None
     t = t.filter(t.contact_id.notnull())
-    return with_person_id(wh, t, id_column="contact_id")
+    return with_person_id(wh, t, id_column="contact_id").view()
 
 
 def _empty(schema: dict[str, str]) -> ir.Table:
@@ -200,10 +201,8 @@ def _contact_attributes(wh: Warehouse) -> ir.Table:
         )
     if "accounts" in wh.tables():
         a = wh.table("accounts")
-        a = a.select(
-            a_system=a.source_system, a_id=a.account_id, a_segment=a.segment.cast("string")
-        )
-        c = c.left_join(a, [c.source_system == a.a_system, c.account_id == a.a_id])
+        a = a.select("source_system", "account_id", a_segment=a.segment.cast("string"))
+        c = c.left_join(a, ["source_system", "account_id"])
         segment: ir.Value = c.a_segment
     else:
         segment = ibis.null("string")
@@ -222,7 +221,7 @@ def _contact_attributes(wh: Warehouse) -> ir.Table:
 
 
 def _attributes(wh: Warehouse) -> ir.Table:
-    ca, ft = _contact_attributes(wh), _first_touch(wh)
+    ca, ft = _contact_attributes(wh), _first_touch(wh).view()
     j = ca.outer_join(ft, ca.c_person == ft.ft_person)
     return j.select(
         person_id=j.c_person.coalesce(j.ft_person),
@@ -279,14 +278,19 @@ def revenue_context(
         when = as_of if as_of is not None else _as_of(events, tz)
         if when.tzinfo is not None:
             raise InputError("as_of must be a naive local time.", hint="Drop the offset.")
-        yield RevenueContext(
-            warehouse=wh,
-            funnel=funnel,
-            sla=sla,
-            time_zone=tz,
-            as_of=when,
-            events=events,
-            activities=activities,
-            attributes=attributes,
-            owners=owners,
-        )
+        try:
+            yield RevenueContext(
+                warehouse=wh,
+                funnel=funnel,
+                sla=sla,
+                time_zone=tz,
+                as_of=when,
+                events=events,
+                activities=activities,
+                attributes=attributes,
+                owners=owners,
+            )
+        finally:
+            # Materialised intermediate tables drop themselves when collected: let them
+            # go while the connection is still open.
+            gc.collect()

@@ -152,9 +152,9 @@ def _opportunities(ctx: RevenueContext) -> ir.Table | None:
     if opp is None:
         return None
     if "contact_id" in opp.columns:
-        opp = with_person_id(ctx.warehouse, opp, id_column="contact_id", out="o_person")
-        a = ctx.attributes
-        opp = opp.left_join(a, opp.o_person == a.person_id)
+        opp = with_person_id(ctx.warehouse, opp, id_column="contact_id", out="o_person").view()
+        a = ctx.attributes.rename(o_person="person_id")
+        opp = opp.left_join(a, "o_person")
         opp = opp.mutate(
             source=opp.lead_source.cast("string").coalesce(opp.source),
             rep=opp.owner_id.cast("string").coalesce(opp.rep),
