@@ -2,43 +2,87 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
 import typer
+import typer.main
+from typer._click import core as click  # typer vendors click; no public alias
 
 from accord import __version__
-from accord.cli import (
-    account,
-    attribution,
-    budget,
-    clv,
-    definitions,
-    demo,
-    economics,
-    feedback,
-    forecast,
-    funnel,
-    goals,
-    identity,
-    init,
-    load,
-    metric,
-    quarantine,
-    resolve,
-    serve,
-    simulate,
-    sla,
-    status,
-    tokens,
-    users,
-)
 from accord.cli._errors import AccordGroup, CliState
 
-__all__ = ["app"]
+__all__ = ["COMMANDS", "app"]
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "init"),
+    "upgrade": ("init", "upgrade"),
+    "status": ("status", "status"),
+    "load": ("load", "load"),
+    "presets": ("load", "presets"),
+    "quarantine": ("quarantine", "quarantine_app"),
+    "users": ("users", "users_app"),
+    "teams": ("users", "teams_app"),
+    "tokens": ("tokens", "tokens_app"),
+    "simulate": ("simulate", "simulate"),
+    "demo": ("demo", "demo"),
+    "resolve": ("resolve", "resolve"),
+    "identity": ("identity", "app"),
+    "account": ("account", "account"),
+    "definitions": ("definitions", "app"),
+    "metric": ("metric", "metric"),
+    "goals": ("goals", "goals"),
+    "funnel": ("funnel", "funnel"),
+    "sla": ("sla", "app"),
+    "feedback": ("feedback", "app"),
+    "forecast": ("forecast", "app"),
+    "attribution": ("attribution", "app"),
+    "economics": ("economics", "economics"),
+    "clv": ("clv", "app"),
+    "budget": ("budget", "app"),
+    "serve": ("serve", "serve"),
+}
+"""Every command: its name -> (module in ``accord.cli``, function or Typer sub-app).
+
+Modules are imported when their command runs (or when help lists it), not at start-up:
+``accord --version`` and each command pay only for what they use.
+"""
+
+
+def _build(name: str) -> click.Command:
+    """Import the module behind *name* and turn its function or sub-app into a command."""
+    module_name, attribute = COMMANDS[name]
+    module = importlib.import_module(f"accord.cli.{module_name}")
+    target = getattr(module, attribute)
+    if name == "users":
+        tokens = importlib.import_module("accord.cli.tokens")
+        if not any(c.name == "set-password" for c in target.registered_commands):
+            target.command("set-password")(tokens.set_user_password)
+    holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_group(holder).commands[name]
+
+
+class LazyAccordGroup(AccordGroup):
+    """The root group: commands from :data:`COMMANDS`, each built on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Command names in registration order (as ``accord --help`` shows them)."""
+        return [*super().list_commands(ctx), *(n for n in COMMANDS if n not in self.commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command *cmd_name*, imported and built the first time it is asked for."""
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = _build(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
     name="accord",
-    cls=AccordGroup,
+    cls=LazyAccordGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -75,32 +119,3 @@ def root(
     state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
     state.debug = state.debug or debug
     ctx.obj = state
-
-
-app.command("init")(init.init)
-app.command("upgrade")(init.upgrade)
-app.command("status")(status.status)
-app.command("load")(load.load)
-app.command("presets")(load.presets)
-app.add_typer(quarantine.quarantine_app, name="quarantine")
-app.add_typer(users.users_app, name="users")
-app.add_typer(users.teams_app, name="teams")
-app.command("simulate")(simulate.simulate)
-app.command("demo")(demo.demo)
-app.add_typer(identity.app, name="identity")
-app.add_typer(attribution.app, name="attribution")
-app.add_typer(clv.app, name="clv")
-app.add_typer(budget.app, name="budget")
-app.add_typer(definitions.app, name="definitions")
-app.command("metric")(metric.metric)
-app.command("goals")(goals.goals)
-app.command("serve")(serve.serve)
-app.add_typer(tokens.tokens_app, name="tokens")
-users.users_app.command("set-password")(tokens.set_user_password)
-app.command("resolve")(resolve.resolve)
-app.command("account")(account.account)
-app.command("funnel")(funnel.funnel)
-app.add_typer(sla.app, name="sla")
-app.add_typer(feedback.app, name="feedback")
-app.add_typer(forecast.app, name="forecast")
-app.command("economics")(economics.economics)
