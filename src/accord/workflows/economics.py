@@ -254,6 +254,8 @@ def unit_economics(
     mrr = {} if billing is None else dict(zip(billing.customer, billing.first_mrr, strict=True))
 
     def arpa_of(group: pd.DataFrame) -> float | None:
+        if group.empty:
+            return None
         values = [mrr[c] for c in group.customer if c in mrr]
         return float(sum(values) / len(values)) if values else arpa_all
 
