@@ -35,8 +35,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from accord.cli._files import PARQUET_SUFFIXES, offline_duckdb, read_table, require_file
-from accord.cli._options import Format, OutputFormat
+from accord.cli._options import Format, OutputFormat, WorkspaceDir
 from accord.cli._render import emit_json, emit_rows, err, out
+from accord.data.workspace import Workspace
+from accord.definitions.sql_store import SqlDefinitionStore
 from accord.engines.clv import (
     BGNBDFit,
     GammaGammaFit,
@@ -49,18 +51,23 @@ from accord.engines.clv import (
 )
 from accord.engines.clv.report import TransactionFit, fit_transactions
 from accord.errors import FileRejected, InputError
+from accord.workflows.clv import fit_workspace_clv
 
 __all__ = ["app"]
 
 app = typer.Typer(
     help="Customer lifetime value: BG/NBD purchases, Gamma-Gamma spend, sBG retention.",
-    no_args_is_help=True,
 )
 
 
-@app.callback()
-def clv() -> None:
-    """Customer lifetime value: BG/NBD purchases, Gamma-Gamma spend, sBG retention."""
+@app.callback(invoke_without_command=True)
+def clv(ctx: typer.Context, workspace: WorkspaceDir = None) -> None:
+    """Customer lifetime value: BG/NBD purchases, Gamma-Gamma spend, sBG retention.
+
+    Without a command: `accord clv fit` on the workspace.
+    """
+    if ctx.invoked_subcommand is None:
+        fit_workspace(workspace=workspace)
 
 
 class TimeUnit(StrEnum):
@@ -515,3 +522,94 @@ def simple(
         emit_rows([asdict(result)], columns=list(asdict(result)), fmt=fmt)
     else:
         assert_never(fmt)
+
+
+@app.command("fit")
+def fit_workspace(
+    calibration_end: Annotated[
+        str | None,
+        typer.Option(
+            "--calibration-end",
+            help="Fit on revenue up to this day (YYYY-MM-DD); the rest checks the fit.",
+        ),
+    ] = None,
+    months: Annotated[int, typer.Option("--months", help="CLV horizon in months.", min=1)] = 12,
+    discount_rate: Annotated[
+        float, typer.Option("--discount-rate", help="Monthly discount rate.", min=0.0)
+    ] = 0.01,
+    top: Annotated[int, typer.Option("--top", help="Customers to list.", min=0)] = 10,
+    fmt: Format = OutputFormat.table,
+    workspace: WorkspaceDir = None,
+) -> None:
+    """Fit BG/NBD + Gamma-Gamma on the revenue table and sBG on subscription renewals.
+
+    Customers are resolved accounts; CLV is gross margin (the in-force gross_margin) over
+    --months; the sBG value is first-period MRR x cycle x margin x discounted expected
+    lifetime in renewal periods (Fader & Hardie 2007, 2010). See docs/economics.md.
+    """
+    cal_end = _date(calibration_end, "--calibration-end") if calibration_end else None
+    ws = Workspace.open(workspace)
+    with ws.state() as state, ws.warehouse(read_only=True) as wh:
+        result = fit_workspace_clv(
+            wh,
+            definitions=SqlDefinitionStore(state),
+            calibration_end=cal_end,
+            months=months,
+            discount_rate=discount_rate,
+        )
+    setup = {
+        "source": "workspace revenue table",
+        "calibration_end": cal_end,
+        "unit": "week",
+        "months": months,
+        "discount_rate": discount_rate,
+        "margin": result.gross_margin,
+    }
+    cohorts = [
+        {
+            "cycle_months": c.cycle_months,
+            "status": c.fit.status,
+            "alpha": None if c.fit.params is None else c.fit.params.alpha,
+            "beta": None if c.fit.params is None else c.fit.params.beta,
+            "customers": c.fit.n_customers,
+            "cohorts": c.fit.n_cohorts,
+            "survival_1_to_5": list(c.survival),
+            "discounted_lifetime_periods": c.discounted_lifetime,
+            "mean_first_mrr": c.mean_first_mrr,
+            "value": c.value,
+        }
+        for c in result.cohorts
+    ]
+    citations = [c.to_json() for c in result.citations]
+    if fmt is OutputFormat.json:
+        tx = None if result.transactions is None else as_json(result.transactions, setup, top=top)
+        emit_json({"transactions": tx, "subscriptions": cohorts, "citations": citations})
+        return
+    if fmt is OutputFormat.csv:
+        if result.transactions is None:
+            raise InputError("The workspace has no revenue to fit.", hint="Load invoices.")
+        _emit_csv(result.transactions)
+        return
+    if result.transactions is not None:
+        _emit_tables(
+            result.transactions, setup | {"calibration_end": cal_end or "the last invoice"}, top=top
+        )
+    emit_rows(
+        cohorts,
+        columns=[
+            "cycle_months",
+            "status",
+            "alpha",
+            "beta",
+            "customers",
+            "cohorts",
+            "discounted_lifetime_periods",
+            "mean_first_mrr",
+            "value",
+        ],
+        fmt=fmt,
+        title="Subscriptions: shifted-beta-geometric retention by billing cycle (months)",
+        empty="No subscription cohort has a renewal due yet.",
+    )
+    if result.citations:
+        err().print("Definitions: " + "; ".join(map(str, result.citations)) + ".")
