@@ -49,6 +49,18 @@ def current(runtime: Runtime, warehouse: Warehouse) -> View:
 
 def _charts(view: View) -> dict[str, dict[str, Any]]:
     charts: dict[str, dict[str, Any]] = {}
+    cohorts = view.get("by_cohort")
+    if cohorts is not None and cohorts.rows:
+        long = [
+            {"cohort": r["group"], "measure": label, "amount": r[column]}
+            for r in cohorts.rows
+            if r["group"] != "all"
+            for label, column in (("blended CAC", "blended_cac"), ("LTV", "ltv"))
+        ]
+        charts["cac_ltv"] = grouped_bars(
+            long, x="cohort", y="amount", group="measure", y_title="per customer",
+            description="Blended CAC and LTV per new customer, by quarter of acquisition",
+        )  # fmt: skip
     rec = view.get("budget_recommendation")
     if rec is not None and rec.rows:
         long = [

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from accord.data.warehouse import Warehouse
+from accord.errors import NotFound
 from accord.web.models import Public
 from accord.web.pii import MASK, mask_email, mask_name, mask_phone, mask_record, mask_text
 from accord.web.services.reports import clean
@@ -94,8 +95,18 @@ class Account360Public(Public):
     timeline: list[TimelineRowPublic]
 
 
+def _no_accounts(warehouse: Warehouse) -> bool:
+    """Whether no company record is loaded (``find_accounts`` fails on an empty table:
+    its fuzzy scores are then typed as text; reported to the workflow's owner)."""
+    if "accounts" not in warehouse.tables():
+        return False  # the workflow says so itself (NotFound with a hint)
+    return int(warehouse.table("accounts").count().to_pyarrow().as_py()) == 0
+
+
 def search(warehouse: Warehouse, query: str, limit: int = 100) -> list[AccountMatchPublic]:
     """Accounts matching *query* (domain, name, id), best first."""
+    if _no_accounts(warehouse):
+        return []
     return [AccountMatchPublic.of(m) for m in find_accounts(warehouse, query, limit=limit)]
 
 
@@ -120,6 +131,11 @@ def account_360(warehouse: Warehouse, account_id: str, *, show_pii: bool) -> Acc
     AmbiguousAccount
         Several accounts match equally well (an ``InputError``).
     """
+    if _no_accounts(warehouse):
+        raise NotFound(
+            "The workspace has no accounts loaded.",
+            hint="Load a CRM accounts or companies export with `accord load FILE`.",
+        )
     view: Account360 = account_timeline(warehouse, account_id, limit=TIMELINE_LIMIT)
     people = [
         PersonPublic(

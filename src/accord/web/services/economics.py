@@ -1,5 +1,9 @@
-"""The Economics page: the budget recommendation and the budget proposals.
+"""The Economics page: unit economics, the budget recommendation, the budget proposals.
 
+- **Unit economics** (:func:`accord.workflows.economics.unit_economics`, as ``accord
+  economics``): new customers, blended and paid CAC, ARPA, LTV, LTV:CAC, payback and
+  ROMI overall (the ``all`` row) and by cohort (quarter of acquisition), channel and
+  segment; cites the constants and filters in force.
 - **Recommendation**: :func:`accord.workflows.budget.fit_workspace` (the marketing-mix
   model on weekly spend per channel against invoiced revenue) and
   :func:`~accord.workflows.budget.recommend` (the historical weekly budget split for the
@@ -13,17 +17,19 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
 
 from accord.data.state import StateStore
 from accord.data.state.budget_proposals import ProposalRecord
 from accord.data.warehouse import Warehouse
+from accord.definitions.results import Citation
 from accord.definitions.sql_store import SqlDefinitionStore
-from accord.errors import AccordError
 from accord.web.models import Public
-from accord.web.services.reports import Problem, Table, View, table_of
+from accord.web.services.reports import Table, View, attempt, merge, table_of
 from accord.workflows.budget import fit_workspace, recommend
+from accord.workflows.economics import By, Period, unit_economics
 from accord.workflows.proposals import missing_approvals, proposals
 
 __all__ = [
@@ -35,6 +41,9 @@ __all__ = [
 ]
 
 TABLES: dict[str, str] = {
+    "by_cohort": "Unit economics by cohort (quarter of acquisition)",
+    "by_channel": "Unit economics by channel",
+    "by_segment": "Unit economics by segment",
     "budget_recommendation": "Recommended weekly budget split",
     "budget_scenarios": "Budget scenarios (0.5x, 1x, 2x the weekly budget)",
 }
@@ -141,9 +150,37 @@ def _recommendation(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
     )
 
 
+def _unit_economics(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
+    snapshot = store.snapshot()
+    tables: list[Table] = []
+    notes: list[str] = []
+    citations: dict[tuple[str, int], Citation] = {}
+    parameters: tuple[tuple[str, str], ...] = ()
+    splits: tuple[tuple[By, Period], ...] = (
+        ("cohort", "quarter"),
+        ("channel", "month"),
+        ("segment", "month"),
+    )
+    for by, period in splits:
+        result = unit_economics(warehouse, definitions=snapshot, by=by, period=period)
+        rows = [asdict(result.total), *(asdict(r) for r in result.rows)]
+        tables.append(table_of(f"by_{by}", TABLES[f"by_{by}"], rows))
+        notes += [n for n in result.notes if n not in notes]
+        citations.update({(c.name, c.version): c for c in result.citations})
+        parameters = (
+            ("gross_margin", f"{result.gross_margin:.0%}"),
+            ("months", str(result.months)),
+            ("paid_channels", ", ".join(result.paid_channels)),
+        )
+    return View(
+        tables=tuple(tables),
+        citations=tuple(citations.values()),
+        notes=tuple(notes),
+        parameters=parameters,
+    )
+
+
 def economics_view(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
-    """Every table of the page, or the reasons there are none."""
-    try:
-        return _recommendation(store, warehouse)
-    except AccordError as exc:
-        return View(problems=(Problem.of(exc),))
+    """Every table of the page, or the reasons there are none (each part on its own)."""
+    return merge(attempt(lambda: _unit_economics(store, warehouse)),
+                 attempt(lambda: _recommendation(store, warehouse)))  # fmt: skip
