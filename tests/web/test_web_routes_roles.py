@@ -98,6 +98,36 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/api/v1/uploads"): Call("/api/v1/uploads", data={"preset": "no-such-preset"}),
     ("GET", "/api/v1/uploads"): Call("/api/v1/uploads"),
     ("GET", "/api/v1/uploads/{job_id}"): Call("/api/v1/uploads/nosuchjob"),
+    ("GET", "/funnel"): Call("/funnel"),
+    ("GET", "/api/v1/funnel"): Call("/api/v1/funnel"),
+    ("GET", "/api/v1/funnel/{table}"): Call("/api/v1/funnel/sla_breaches"),
+    ("GET", "/credit"): Call("/credit"),
+    ("GET", "/api/v1/credit"): Call("/api/v1/credit"),
+    ("GET", "/api/v1/credit/{table}"): Call("/api/v1/credit/teams"),
+    ("GET", "/economics"): Call("/economics"),
+    ("POST", "/economics/proposals/{proposal_id}/approve"): Call(
+        "/economics/proposals/999999/approve"
+    ),
+    ("POST", "/economics/proposals/{proposal_id}/reject"): Call(
+        "/economics/proposals/999999/reject", data={"why": "too much on events"}
+    ),
+    ("GET", "/api/v1/economics"): Call("/api/v1/economics"),
+    ("GET", "/api/v1/economics/{table}"): Call("/api/v1/economics/budget_recommendation"),
+    ("GET", "/api/v1/budget/proposals"): Call("/api/v1/budget/proposals"),
+    ("GET", "/api/v1/budget/proposals/{proposal_id}"): Call("/api/v1/budget/proposals/999999"),
+    ("POST", "/api/v1/budget/proposals/{proposal_id}/approvals"): Call(
+        "/api/v1/budget/proposals/999999/approvals"
+    ),
+    ("POST", "/api/v1/budget/proposals/{proposal_id}/rejections"): Call(
+        "/api/v1/budget/proposals/999999/rejections", json={"why": "too much on events"}
+    ),
+    ("GET", "/accounts"): Call("/accounts?q=acme"),
+    ("GET", "/accounts/{account_id}"): Call("/accounts/hubspot:no-such-account"),
+    ("GET", "/api/v1/accounts"): Call("/api/v1/accounts?q=acme"),
+    ("GET", "/api/v1/accounts/{account_id}"): Call("/api/v1/accounts/hubspot:no-such-account"),
+    ("GET", "/api/v1/accounts/{account_id}/timeline"): Call(
+        "/api/v1/accounts/hubspot:no-such-account/timeline"
+    ),
     ("GET", "/admin/users"): Call("/admin/users"),
     ("GET", "/admin/audit"): Call("/admin/audit"),
     ("GET", "/api/v1/users"): Call("/api/v1/users"),
