@@ -18,15 +18,20 @@ from accord.workflows.account360 import (
 )
 
 
-def _truth(sim: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+Truth = tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]
+
+
+def _truth(sim: Path) -> Truth:
     """(system, record) -> true account, for person-like and company-like records."""
     ppl = pd.read_csv(sim / "ground_truth" / "identity.csv", dtype=str).dropna(
         subset=["account_id"]
     )
     acc = pd.read_csv(sim / "ground_truth" / "accounts.csv", dtype=str)
-    person = {(s, r): a for s, r, a in zip(ppl.source_system, ppl.source_id, ppl.account_id)}
-    account = {(s, r): a for s, r, a in zip(acc.source_system, acc.source_id, acc.account_id)}
-    return person, account
+    return _pairs(ppl), _pairs(acc)
+
+
+def _pairs(df: pd.DataFrame) -> dict[tuple[str, str], str]:
+    return dict(zip(zip(df.source_system, df.source_id, strict=True), df.account_id, strict=True))
 
 
 def _bad(sim: Path, file: str) -> set[str]:
@@ -34,8 +39,15 @@ def _bad(sim: Path, file: str) -> set[str]:
     return {str(b["source_id"]) for b in gt["bad_rows"] if b["file"] == file}
 
 
-def _belongs(df: pd.DataFrame, system: str | pd.Series, person_col: str, account_col: str | None,
-             truth: tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]], acct: str) -> pd.Series:  # fmt: skip
+def _belongs(
+    df: pd.DataFrame,
+    system: str | pd.Series,
+    person_col: str,
+    account_col: str | None,
+    truth: Truth,
+    acct: str,
+) -> pd.Series:
+    """Rows whose person record or company record truly belongs to *acct*."""
     person, account = truth
     sys_ = system if isinstance(system, pd.Series) else pd.Series(system, index=df.index)
     by_person = [person.get((s, r)) == acct for s, r in zip(sys_, df[person_col], strict=True)]
@@ -54,8 +66,12 @@ def _expected_counts(sim: Path, acct: str) -> dict[str, int]:
         return pd.read_csv(sim / name, dtype=str)
 
     out: dict[str, int] = {}
-    for kind, file in [("touch", "accord-touchpoints.csv"), ("stage", "accord-lifecycle_events.csv"),
-                       ("activity", "accord-activities.csv")]:  # fmt: skip
+    plain = [
+        ("touch", "accord-touchpoints.csv"),
+        ("stage", "accord-lifecycle_events.csv"),
+        ("activity", "accord-activities.csv"),
+    ]
+    for kind, file in plain:
         df = read(file)
         df = df[~df.source_id.isin(_bad(sim, file))]
         out[kind] = int(
@@ -109,7 +125,8 @@ def test_counts_per_kind_match_the_raw_files(resolved_company: tuple[Path, Path]
     acct = _biggest(sim)
     view = account_timeline(Workspace.open(root), acct)
     expected = _expected_counts(sim, acct)
-    assert view.account.account_id == acct and view.account.resolved
+    assert view.account.account_id == acct
+    assert view.account.resolved
     assert view.counts == expected
     assert sum(expected.values()) > 50  # a real account, not an empty one
     # without a limit, the timeline holds every row, in time order
@@ -132,7 +149,8 @@ def test_a_domain_or_name_finds_the_same_account(resolved_company: tuple[Path, P
         for query in (f"https://www.{record.domain.split('//')[-1].removeprefix('www.')}/",
                       record["name"].upper(), record.account_id):  # fmt: skip
             found = find_accounts(wh, query)
-            assert found[0].account_id == acct and found[0].score == 1.0, query
+            assert found[0].account_id == acct, query
+            assert found[0].score == 1.0, query
 
 
 def test_window_limit_and_kinds(resolved_company: tuple[Path, Path]) -> None:
@@ -142,7 +160,8 @@ def test_window_limit_and_kinds(resolved_company: tuple[Path, Path]) -> None:
     full = account_timeline(ws, acct)
     since = full.timeline[len(full.timeline) // 2].ts
     later = account_timeline(ws, acct, since=since, limit=5, kinds=["touch", "stage"])
-    assert len(later.timeline) <= 5 and set(later.counts) == {"touch", "stage"}
+    assert len(later.timeline) <= 5
+    assert set(later.counts) == {"touch", "stage"}
     kept = [r for r in full.timeline if r.ts >= since and r.kind in ("touch", "stage")]
     assert later.counts == {k: sum(r.kind == k for r in kept) for k in ("touch", "stage")}
     assert [r.source_id for r in later.timeline] == [r.source_id for r in kept][-5:]

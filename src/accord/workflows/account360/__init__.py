@@ -24,7 +24,7 @@ from datetime import date, datetime, time
 from accord.data.warehouse import Warehouse
 from accord.data.workspace import Workspace
 from accord.errors import InputError
-from accord.identity.keys import ACCOUNT_CROSSWALK, crosswalk_available
+from accord.identity.keys import ACCOUNT_CROSSWALK, PERSON_CROSSWALK, crosswalk_available
 from accord.identity.normalise.web import is_free_mail_domain
 from accord.workflows.account360._find import (
     AmbiguousAccount,
@@ -43,8 +43,8 @@ from accord.workflows.account360._model import (
     TimelineRow,
     UsageSummary,
 )
-from accord.workflows.account360._people import describe_people, member_people, people_rows
-from accord.workflows.account360._timeline import KIND_SOURCES, Scope, kind_rows, usage_summary
+from accord.workflows.account360._people import account_members
+from accord.workflows.account360._timeline import Scope, kind_rows, usage_summary
 
 __all__ = [
     "FREE_TEXT_FIELDS",
@@ -147,33 +147,36 @@ def account_timeline(
         raise InputError("The limit must be at least 1.", hint="Leave it out to see every row.")
     start, end = _moment(since, "since"), _moment(until, "until")
     with _warehouse(source) as wh:
+        tables = frozenset(wh.tables())
         records = account_records(wh)
-        match = pick_account(wh, query)
+        match = pick_account(wh, query, records=records)
         resolved = crosswalk_available(wh, ACCOUNT_CROSSWALK)
         members = records[records["group"] == match.account_id]
-        keys = tuple(sorted({match.account_id, *match.record_keys}))
+        keys = {match.account_id, *match.record_keys, *_company_records(wh, match, resolved)}
         domains = [d for d in match.domains if not is_free_mail_domain(d)]
-        rows_expr = people_rows(wh)
-        people_ids = member_people(rows_expr, keys, domains, by_domain=not resolved)
-        if not resolved:
-            extra = rows_expr.filter(rows_expr.domain.isin(domains) & rows_expr.akey.notnull())
-            more = extra.select("akey").distinct().to_pandas()["akey"]
-            keys = tuple(sorted({*keys, *(str(k) for k in more)}))
-        people = describe_people(rows_expr, people_ids)
-        scope = Scope(wh, keys, tuple(people_ids), start, end)
+        found = account_members(wh, set(tables), sorted(keys), domains, by_domain=not resolved)
+        keys |= found.account_keys
+        people = found.people
+        scope = Scope(wh, tables, tuple(sorted(keys)), tuple(sorted(found.records)), start, end)
         counts: dict[str, int] = {}
         rows: list[TimelineRow] = []
-        for kind in wanted:
+        usage = UsageSummary(0, 0, None, None, (), ())
+        for kind in (*wanted, *(() if "usage" in wanted else ("usage",))):
             if kind == "usage":
                 usage, usage_rows = usage_summary(scope)
-                counts[kind] = len(usage_rows)
-                rows.extend(usage_rows[-limit:] if limit is not None else usage_rows)
-            elif kind in KIND_SOURCES:
+                if kind in wanted:
+                    counts[kind] = len(usage_rows)
+                    rows.extend(usage_rows[-limit:] if limit is not None else usage_rows)
+            else:
                 counts[kind], got = kind_rows(scope, kind, limit)
                 rows.extend(got)
-        if "usage" not in wanted:
-            usage, _ = usage_summary(scope)
-        mrr = _mrr([r for r in rows if r.kind == "subscription"], counts.get("subscription", 0))
+        person_of = _persons(wh, found.records, {r.person for r in rows if r.person})
+    mrr = _mrr([r for r in rows if r.kind == "subscription"])
+    rows = [
+        TimelineRow(r.ts, r.team, r.kind, r.summary, r.source_system, r.source_id,
+                    person_of.get(r.person, r.person) if r.person else None, None, r.details)
+        for r in rows
+    ]  # fmt: skip
     names = {p.person_id: (p.names[0] if p.names else None) for p in people}
     rows.sort(key=lambda r: (r.ts, KINDS.index(r.kind), r.source_id or ""))
     total = len(rows)
@@ -189,7 +192,7 @@ def account_timeline(
         names=match.names,
         domains=match.domains,
         systems=tuple(sorted({*match.systems, *(s for p in people for s in p.systems)})),
-        record_keys=keys,
+        record_keys=tuple(sorted(keys)),
         segment=_mode(members["segment"]),
         owner=_mode(members["owner_id"]),
         resolved=resolved,
@@ -214,7 +217,29 @@ def _mode(values: object) -> str | None:
     return None if s.empty else str(s.astype(str).mode().iloc[0])
 
 
-def _mrr(subscriptions: list[TimelineRow], count: int) -> float | None:
+def _company_records(wh: Warehouse, match: AccountMatch, resolved: bool) -> list[str]:
+    """``"<system>:<id>"`` of every company record the crosswalk puts in the account."""
+    if not resolved:
+        return []
+    xw = wh.table(ACCOUNT_CROSSWALK)
+    hits = xw.filter(xw.account_id == match.account_id)
+    df = hits.select(rec=hits.source_system.concat(":", hits.record_id)).to_pandas()
+    return [str(r) for r in df["rec"]]
+
+
+def _persons(wh: Warehouse, known: dict[str, str], recs: set[str | None]) -> dict[str, str]:
+    """Person of each record key: the account's people, then the crosswalk for the rest."""
+    out = {r: known[r] for r in recs if r is not None and r in known}
+    rest = sorted(r for r in recs if r is not None and r not in known)
+    if rest and crosswalk_available(wh, PERSON_CROSSWALK):
+        xw = wh.table(PERSON_CROSSWALK)
+        rec = xw.source_system.concat(":", xw.record_id)
+        df = xw.filter(rec.isin(rest)).select(rec=rec, person_id=xw.person_id).to_pandas()
+        out.update(zip(df["rec"].astype(str), df["person_id"].astype(str), strict=True))
+    return out
+
+
+def _mrr(subscriptions: list[TimelineRow]) -> float | None:
     """MRR: the latest period of each subscription, unless it ended churned or cancelled."""
     if not subscriptions:
         return None

@@ -152,7 +152,7 @@ def describe(m: AccountMatch) -> str:
     return f"{m.account_id}  {names}  ({domains}; {m.matched_on} {m.score:.2f})"
 
 
-def pick_account(wh: Warehouse, query: str) -> AccountMatch:
+def pick_account(wh: Warehouse, query: str, *, records: pd.DataFrame | None = None) -> AccountMatch:
     """The one account *query* names.
 
     Raises
@@ -164,7 +164,7 @@ def pick_account(wh: Warehouse, query: str) -> AccountMatch:
     """
     if not query.strip():
         raise InputError("The account query is empty.", hint="Give a domain, a name or an id.")
-    matches = match_accounts(wh, query, limit=None)
+    matches = match_accounts(wh, query, limit=None, records=records)
     if not matches:
         raise NotFound(
             f"No account matches {query!r}.",

@@ -9,16 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from accord.data.warehouse import Warehouse
-from accord.identity.keys import with_account_id, with_person_id
+from accord.identity.keys import (
+    PERSON_CROSSWALK,
+    crosswalk_available,
+    with_account_id,
+    with_person_id,
+)
 from accord.workflows.account360._model import Person
 
-__all__ = ["PERSON_SOURCES", "PersonSource", "email_domain", "people_rows", "person_table"]
+__all__ = [
+    "PERSON_SOURCES",
+    "Members",
+    "PersonSource",
+    "account_members",
+    "email_domain",
+    "people_rows",
+    "person_table",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +72,9 @@ def person_table(wh: Warehouse, name: str) -> ir.Table:
     return t
 
 
-def people_rows(wh: Warehouse) -> ir.Table:
-    """One row per person-like record: person, its account key, system and details."""
+def people_rows(wh: Warehouse, tables: set[str]) -> ir.Table:
+    """One row per person-like record: person, record key, account keys and details."""
     parts = []
-    tables = set(wh.tables())
     for src in PERSON_SOURCES:
         if src.table not in tables:
             continue
@@ -79,6 +91,7 @@ def people_rows(wh: Warehouse) -> ir.Table:
         parts.append(
             t.select(
                 person_id=t.person_id,
+                rec=t.source_system.concat(":", t[src.person_column].cast("string")),
                 system=t.source_system,
                 name=name,
                 email=email,
@@ -92,46 +105,61 @@ def people_rows(wh: Warehouse) -> ir.Table:
     return ibis.union(*parts, distinct=False)
 
 
-def member_people(
-    rows: ir.Table, keys: Sequence[str], domains: Sequence[str], *, by_domain: bool
-) -> list[str]:
-    """Person ids of the account: by account key, or by email domain when asked."""
+@dataclass(frozen=True, slots=True)
+class Members:
+    """The account's people, their records (``"<system>:<id>"`` -> person) and any
+    company records found through them (before resolution, by email domain)."""
+
+    people: tuple[Person, ...]
+    records: dict[str, str]
+    account_keys: frozenset[str]
+
+
+def account_members(
+    wh: Warehouse,
+    tables: set[str],
+    keys: Sequence[str],
+    domains: Sequence[str],
+    *,
+    by_domain: bool,
+) -> Members:
+    """People of the account: by account key, or also by email domain when asked.
+
+    One warehouse query brings the (few) person-like records of the account; the
+    people's descriptions are put together from them.
+    """
+    rows = people_rows(wh, tables)
     cond = rows.acct.isin(list(keys)) | rows.akey.isin(list(keys))
     if by_domain and domains:
         cond = cond | rows.domain.isin(list(domains))
-    found = rows.filter(cond & rows.person_id.notnull()).select("person_id").distinct()
-    return sorted(str(p) for p in found.to_pandas()["person_id"])
+    df = rows.filter(cond & rows.person_id.notnull()).to_pandas()
+    df = df.astype(object).where(df.notna(), None)
+    records = dict(zip(df["rec"], df["person_id"], strict=True))
+    if crosswalk_available(wh, PERSON_CROSSWALK) and not df.empty:
+        xw = wh.table(PERSON_CROSSWALK)
+        people_ids = sorted(set(df["person_id"]))
+        more = xw.filter(xw.person_id.isin(people_ids) | xw.account_id.isin(list(keys)))
+        extra = more.select(
+            rec=more.source_system.concat(":", more.record_id), person_id=more.person_id
+        ).to_pandas()
+        records.update(zip(extra["rec"], extra["person_id"], strict=True))
+    account_keys = frozenset(str(k) for k in df.loc[df["domain"].isin(domains), "akey"].dropna())
+    return Members(_describe(df), records, account_keys if by_domain else frozenset())
 
 
-def describe_people(rows: ir.Table, people: Sequence[str]) -> tuple[Person, ...]:
-    """What the systems know of each of *people* (one warehouse aggregate)."""
-    if not people:
-        return ()
-    agg = (
-        rows.filter(rows.person_id.isin(list(people)))
-        .group_by("person_id")
-        .aggregate(
-            names=rows.name.collect(distinct=True),
-            emails=rows.email.collect(distinct=True),
-            phones=rows.phone.collect(distinct=True),
-            titles=rows.title.collect(distinct=True),
-            systems=rows.system.collect(distinct=True),
-        )
-        .to_pandas()
-    )
-
-    def tup(v: Any) -> tuple[str, ...]:
-        return () if v is None else tuple(sorted({str(x) for x in v if x is not None}))
+def _describe(df: pd.DataFrame) -> tuple[Person, ...]:
+    def values(group: pd.DataFrame, col: str) -> tuple[str, ...]:
+        return tuple(sorted({str(v) for v in group[col] if v is not None}))
 
     out = [
         Person(
-            person_id=str(r.person_id),
-            names=tup(r.names),
-            emails=tup(r.emails),
-            phones=tup(r.phones),
-            titles=tup(r.titles),
-            systems=tup(r.systems),
+            person_id=str(pid),
+            names=values(g, "name"),
+            emails=values(g, "email"),
+            phones=values(g, "phone"),
+            titles=values(g, "title"),
+            systems=values(g, "system"),
         )
-        for r in agg.itertuples()
+        for pid, g in df.groupby("person_id", sort=True)
     ]
     return tuple(sorted(out, key=lambda p: (p.names[:1] or ("~",), p.person_id)))

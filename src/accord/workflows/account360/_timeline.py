@@ -12,7 +12,6 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from accord.data.warehouse import Warehouse
-from accord.identity.keys import with_account_id, with_person_id
 from accord.workflows.account360._model import TimelineRow, UsageSummary
 from accord.workflows.account360._people import person_table
 
@@ -27,9 +26,15 @@ FEEDBACK_TEAM = {"sales_note": "sales", "call": "sales", "ticket": "service"}
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Which rows belong to the account, and the window."""
+    """Which rows belong to the account, and the window.
+
+    A row belongs when its company record (``"<system>:<account id>"``) is in ``keys`` or
+    its person record (``"<system>:<contact id>"``) is in ``people``: plain filters, the
+    crosswalk was consulted once to find these records.
+    """
 
     wh: Warehouse
+    tables: frozenset[str]
     keys: tuple[str, ...]
     people: tuple[str, ...]
     since: datetime | None
@@ -38,18 +43,17 @@ class Scope:
 
 def _member(scope: Scope, table: str, person_col: str | None, ts: str) -> ir.Table | None:
     """Rows of *table* that belong to the account, in the window, with ``_person``/``_ts``."""
-    if table not in scope.wh.tables():
+    if table not in scope.tables:
         return None
     t = person_table(scope.wh, table)
-    t = with_account_id(scope.wh, t, id_column="account_id", out="_akey")
+    system = t.source_system
+    cond = system.concat(":", t.account_id.cast("string")).isin(list(scope.keys))
     if person_col is not None:
-        t = with_person_id(scope.wh, t, id_column=person_col, out="_person")
+        rec = system.concat(":", t[person_col].cast("string"))
+        cond = cond | rec.isin(list(scope.people))
     else:
-        t = t.mutate(_person=ibis.null("string"))
-    t = t.mutate(_ts=t[ts].cast("timestamp"))
-    cond = t._akey.isin(list(scope.keys))
-    if person_col is not None:
-        cond = cond | t._person.isin(list(scope.people))
+        rec = ibis.null("string")
+    t = t.mutate(_person=rec, _ts=t[ts].cast("timestamp"))
     t = t.filter(cond)
     if scope.since is not None:
         t = t.filter(t._ts >= scope.since)
@@ -121,7 +125,7 @@ def _opportunity(r: Row, _: dict[str, str]) -> list[tuple[datetime, str | None, 
         "owner": r["owner_id"],
     }
     money = f"{amount:,.0f} {r['currency'] or ''}".strip() if amount is not None else None
-    out = [
+    out: list[tuple[datetime, str | None, str, Row]] = [
         (r["_ts"], "sales", _join("opened", _text(r["name"]), money), {**base, "event": "created"})
     ]
     closed = r.get("_closed")
@@ -192,7 +196,7 @@ KIND_SOURCES: dict[str, tuple[str, str | None, str, Builder]] = {
 
 
 def _campaigns(wh: Warehouse, ids: Sequence[str]) -> dict[str, str]:
-    if not ids or "campaigns" not in wh.tables():
+    if not ids:
         return {}
     c = wh.table("campaigns")
     c = c.filter(c.campaign_id.isin(list(ids)) & c.name.notnull())
@@ -208,11 +212,13 @@ def kind_rows(scope: Scope, kind: str, limit: int | None) -> tuple[int, list[Tim
     t = _member(scope, table, person_col, ts)
     if t is None:
         return 0, []
-    count = int(t.count().to_pyarrow().as_py())
-    latest = t.order_by([ibis.desc("_ts"), "source_id"])
+    latest = t.mutate(_n=t.source_id.count().over(ibis.window()))
+    latest = latest.order_by([ibis.desc("_ts"), "source_id"])
     df = (latest.limit(limit) if limit is not None else latest).to_pandas()
+    count = int(df["_n"].iloc[0]) if len(df) else 0
     df = df.astype(object).where(df.notna(), None)
-    campaigns = _campaigns(scope.wh, sorted({str(c) for c in df.get("campaign_id", []) if c}))
+    ids = sorted({str(c) for c in df.get("campaign_id", []) if c})
+    campaigns = _campaigns(scope.wh, ids) if "campaigns" in scope.tables else {}
     rows = [_row(kind, r, built) for r in df.to_dict("records") for built in build(r, campaigns)]
     return count, rows
 
@@ -228,13 +234,13 @@ def _row(kind: str, r: Row, built: tuple[datetime, str | None, str, Row]) -> Tim
         source_id=r["source_id"],
         person=r["_person"],
         person_name=None,
-        details={k: v for k, v in details.items()},
+        details=dict(details.items()),
     )
 
 
 def _opportunities(scope: Scope, limit: int | None) -> tuple[int, list[TimelineRow]]:
     """Opportunities give two rows: opened (created_at) and, once closed, closed (closed_at)."""
-    window = Scope(scope.wh, scope.keys, scope.people, None, None)
+    window = Scope(scope.wh, scope.tables, scope.keys, scope.people, None, None)
     t = _member(window, "opportunities", "contact_id", "created_at")
     if t is None:
         return 0, []
@@ -253,64 +259,59 @@ def _opportunities(scope: Scope, limit: int | None) -> tuple[int, list[TimelineR
 
 
 def usage_summary(scope: Scope, top: int = 5) -> tuple[UsageSummary, list[TimelineRow]]:
-    """Product events summarised in the warehouse: by month, by feature, users, recency."""
+    """Product events summarised in the warehouse: by month and user, by month and feature.
+
+    Users are product user records (``"<system>:<user id>"``); two warehouse queries.
+    """
     t = _member(scope, "product_events", "contact_id", "ts")
     empty = UsageSummary(0, 0, None, None, (), ())
     if t is None:
         return empty, []
-    t = t.mutate(_month=t._ts.truncate("M"), _feature=t.feature.fill_null(t.event))
-    totals = t.aggregate(
-        events=t.count(), users=t._person.nunique(), first=t._ts.min(), last=t._ts.max()
-    ).to_pandas()
-    events = int(totals["events"].iloc[0])
-    if events == 0:
+    t = t.mutate(month=t._ts.truncate("M"), _feature=t.feature.fill_null(t.event))
+    users = (
+        t.group_by(["month", "_person"])
+        .aggregate(n=t.count(), first=t._ts.min(), last=t._ts.max(), system=t.source_system.min())
+        .to_pandas()
+    )
+    if users.empty:
         return empty, []
-    monthly = (
-        t.group_by("_month")
-        .aggregate(events=t.count(), users=t._person.nunique(), systems=t.source_system.min())
-        .order_by("_month")
-        .to_pandas()
+    features = t.group_by(["month", "_feature"]).aggregate(n=t.count()).to_pandas()
+    monthly = users.groupby("month").agg(
+        events=("n", "sum"), users=("_person", "nunique"), system=("system", "min")
     )
-    features = (
-        t.group_by("_feature")
-        .aggregate(n=t.count())
-        .order_by([ibis.desc("n"), "_feature"])
-        .to_pandas()
-    )
-    by_feature_month = (
-        t.group_by(["_month", "_feature"]).aggregate(n=t.count()).to_pandas()
-        .sort_values(["_month", "n", "_feature"], ascending=[True, False, True])
-        .groupby("_month").head(1).set_index("_month")["_feature"]
-    )  # fmt: skip
+    ranked = features.sort_values(["month", "n", "_feature"], ascending=[True, False, True])
+    top_by_month = ranked.groupby("month").head(1).set_index("month")["_feature"]
+    totals = features.groupby("_feature")["n"].sum().reset_index()
+    totals = totals.sort_values(["n", "_feature"], ascending=[False, True]).head(top)
     summary = UsageSummary(
-        events=events,
-        active_users=int(totals["users"].iloc[0]),
-        first_seen=pd.Timestamp(totals["first"].iloc[0]).to_pydatetime(),
-        last_seen=pd.Timestamp(totals["last"].iloc[0]).to_pydatetime(),
+        events=int(users["n"].sum()),
+        active_users=int(users["_person"].nunique()),
+        first_seen=pd.Timestamp(users["first"].min()).to_pydatetime(),
+        last_seen=pd.Timestamp(users["last"].max()).to_pydatetime(),
         by_month=tuple(
-            (pd.Timestamp(m).strftime("%Y-%m"), int(e), int(u))
-            for m, e, u in zip(monthly["_month"], monthly["events"], monthly["users"], strict=True)
+            (pd.Timestamp(m).strftime("%Y-%m"), int(r.events), int(r.users))
+            for m, r in monthly.iterrows()
         ),
         top_features=tuple(
-            (str(f), int(n))
-            for f, n in zip(features["_feature"][:top], features["n"][:top], strict=True)
+            (str(f), int(n)) for f, n in zip(totals["_feature"], totals["n"], strict=True)
         ),
     )
     rows = []
-    for m in monthly.itertuples():
-        month = pd.Timestamp(m._1)
-        feature = by_feature_month.get(m._1)
+    for m, r in monthly.iterrows():
+        month = pd.Timestamp(m)
+        feature = top_by_month.get(m)
         rows.append(
             TimelineRow(
                 ts=month.to_pydatetime(),
                 team="product",
                 kind="usage",
-                summary=f"{m.events:,} product events by {m.users} users; most used: {feature}",
-                source_system=str(m.systems),
+                summary=f"{int(r.events):,} product events by {int(r.users)} users; "
+                f"most used: {feature}",
+                source_system=str(r.system),
                 source_id=month.strftime("%Y-%m"),
                 person=None,
                 person_name=None,
-                details={"events": int(m.events), "users": int(m.users), "top_feature": feature},
+                details={"events": int(r.events), "users": int(r.users), "top_feature": feature},
             )
         )
     return summary, rows
