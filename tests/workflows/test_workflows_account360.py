@@ -17,7 +17,6 @@ from accord.workflows.account360 import (
     find_accounts,
 )
 
-
 Truth = tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]
 
 
