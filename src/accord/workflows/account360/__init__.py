@@ -192,7 +192,7 @@ def account_timeline(
         names=match.names,
         domains=match.domains,
         systems=tuple(sorted({*match.systems, *(s for p in people for s in p.systems)})),
-        record_keys=tuple(sorted(keys)),
+        record_keys=tuple(sorted(keys - ({match.account_id} if resolved else set()))),
         segment=_mode(members["segment"]),
         owner=_mode(members["owner_id"]),
         resolved=resolved,
