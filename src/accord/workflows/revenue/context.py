@@ -233,6 +233,29 @@ def _attributes(wh: Warehouse) -> ir.Table:
     )
 
 
+def _owners(
+    wh: Warehouse, le: ir.Table, sla: DefinitionVersion | None, attributes: ir.Table
+) -> ir.Table:
+    """The rep each person was handed to: the owner of the person's record in the system
+    that recorded the first hand-off (the lead was routed there), else any record's."""
+    fallback = attributes.filter(attributes.rep.notnull()).select("person_id", owner_id="rep")
+    c = _keyed(wh, "contacts")
+    if c is None or sla is None or "source_system" not in le.columns:
+        return fallback
+    assert isinstance(sla.definition, SlaDefinition)
+    h = le.filter(le.stage == sla.definition.body.handoff_stage)
+    h = h.group_by("person_id").aggregate(h_system=h.source_system.argmin(h.ts))
+    c = c.filter(c.owner_id.notnull())
+    c = c.group_by("person_id", "source_system").aggregate(h_owner=c.owner_id.cast("string").max())
+    c = c.rename(h_person="person_id", h_system="source_system")
+    j = h.join(c, [h.person_id == c.h_person, h.h_system == c.h_system])
+    routed = j.select(r_person=j.person_id, r_owner=j.h_owner).view()
+    f = fallback.left_join(routed, fallback.person_id == routed.r_person)
+    both = f.select("person_id", owner_id=f.r_owner.coalesce(f.owner_id)).view()
+    extra = routed.anti_join(fallback, routed.r_person == fallback.person_id)
+    return both.union(extra.select(person_id="r_person", owner_id="r_owner"))
+
+
 def _as_of(events: ir.Table, time_zone: str) -> dt.datetime:
     newest = events.ts.max().to_pyarrow().as_py()
     if newest is None:
@@ -272,9 +295,7 @@ def revenue_context(
             else act.select("person_id", rep_id=act.rep_id.cast("string"), ts=act.ts)
         )
         attributes = _attributes(wh)
-        owners = attributes.filter(attributes.rep.notnull()).select(
-            "person_id", owner_id=attributes.rep
-        )
+        owners = _owners(wh, le, sla, attributes)
         when = as_of if as_of is not None else _as_of(events, tz)
         if when.tzinfo is not None:
             raise InputError("as_of must be a naive local time.", hint="Drop the offset.")
