@@ -8,9 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from typer.testing import Result
-
 from tests.cli.conftest import Invoke
+from typer.testing import Result
 
 PAID = ("paid_search", "paid_social", "display")
 MARGIN = 0.8  # the starter gross_margin the demo signs
