@@ -38,9 +38,7 @@ from accord.workflows.revenue import funnel_report, sla_report
 
 def _plain(value: Any) -> Any:
     """Rows as the API serialises them: ISO times, NaN as null."""
-    return json.loads(
-        json.dumps(value, default=lambda v: v.isoformat()).replace("NaN", "null")
-    )
+    return json.loads(json.dumps(value, default=lambda v: v.isoformat()).replace("NaN", "null"))
 
 
 def _slug(name: str) -> str:
@@ -146,7 +144,8 @@ def test_funnel_page_and_api_show_the_service_figures(demo: Demo, as_user: Clien
     assert page.status_code == 200
     mql = next(r for r in demo.stages if r["stage"] == "mql" and r["group"] == "all")
     row = re.search(r"<td>mql</td><td class=\"num\">([\d,]+)</td>", page.text)
-    assert row and int(row.group(1).replace(",", "")) == mql["entered"]
+    assert row
+    assert int(row.group(1).replace(",", "")) == mql["entered"]
     assert 'data-vega-spec="chart-funnel"' in page.text
     assert 'data-vega-spec="chart-over-time"' in page.text
 
@@ -176,14 +175,13 @@ def test_credit_page_and_api_show_the_service_figures(demo: Demo, as_user: Clien
     shares = sum(r["share"] for r in in_force)
     assert shares == pytest.approx(1.0) or shares == 0.0  # credit shares sum to one
     page = c.get("/credit").text
-    assert 'data-vega-spec="chart-models"' in page and 'data-vega-spec="chart-teams"' in page
+    assert 'data-vega-spec="chart-models"' in page
+    assert 'data-vega-spec="chart-teams"' in page
     for team in teams:
         assert f"<td>{team['team']}</td>" in page
 
 
-def test_economics_page_and_api_show_the_service_figures(
-    demo: Demo, as_user: ClientFor
-) -> None:
+def test_economics_page_and_api_show_the_service_figures(demo: Demo, as_user: ClientFor) -> None:
     c = as_user("sales-member")
     cohorts = c.get("/api/v1/economics/by_cohort", params={"limit": 1000}).json()
     assert cohorts["items"] == demo.cohorts
@@ -196,8 +194,9 @@ def test_economics_page_and_api_show_the_service_figures(
         (ch, pytest.approx(spend, rel=1e-9)) for ch, spend in demo.budget
     ]
     page = c.get("/economics").text
-    assert 'data-vega-spec="chart-cac-ltv"' in page and 'data-vega-spec="chart-budget"' in page
-    assert 'data-proposal="%d"' % demo.proposals[0] in page
+    assert 'data-vega-spec="chart-cac-ltv"' in page
+    assert 'data-vega-spec="chart-budget"' in page
+    assert f'data-proposal="{demo.proposals[0]}"' in page
     assert 'data-testid="approve"' not in page  # a member may not decide
 
 
@@ -242,7 +241,8 @@ def test_budget_proposal_needs_a_finance_and_a_marketing_lead(
         f"/api/v1/budget/proposals/{first}/approvals",
         headers={"X-CSRF-Token": csrf_of(marketing)},
     ).json()
-    assert approved["status"] == "approved" and approved["awaiting"] == []
+    assert approved["status"] == "approved"
+    assert approved["awaiting"] == []
     assert {(d["team"], d["user"]) for d in approved["decisions"]} == {
         ("finance", "finance-lead"),
         ("marketing", "marketing-lead"),
@@ -315,7 +315,8 @@ def test_pages_have_csv_links_for_every_table(demo: Demo, as_user: ClientFor) ->
 
 def test_nan_is_served_as_null(demo: Demo, as_user: ClientFor) -> None:
     body = as_user("sales-member").get("/api/v1/economics/by_channel").text
-    assert "NaN" not in body and "Infinity" not in body
+    assert "NaN" not in body
+    assert "Infinity" not in body
     assert not any(
         isinstance(v, float) and not math.isfinite(v)
         for row in json.loads(body)["items"]
