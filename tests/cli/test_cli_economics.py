@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from tests.cli.conftest import Invoke
 from typer.testing import Result
+
+Invoke = Callable[..., Result]
 
 PAID = ("paid_search", "paid_social", "display")
 MARGIN = 0.8  # the starter gross_margin the demo signs
