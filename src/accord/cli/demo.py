@@ -1,9 +1,10 @@
 """``accord demo``: the main job, end to end, on a simulated company.
 
 Init a workspace, simulate a company into ``DIR/data``, load every file through its
-preset, create demo users, have the team leads sign the starter definitions, and print
-the scorecard. Running it again reuses the workspace
-and the files: the loads are idempotent, so nothing changes (``--fresh`` starts over).
+preset, resolve people and accounts (scored against the planted truth), create demo
+users, have the team leads sign the starter definitions, and print the scorecard.
+Running it again reuses the workspace and the files: the loads are idempotent, so
+nothing changes (``--fresh`` starts over).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ from accord.definitions.store import Status
 from accord.definitions.workflow import install_starter
 from accord.errors import Conflict
 from accord.settings import CONFIG_FILE
+from accord.workflows.identity.truth import score_against_truth
+from accord.workflows.resolve import resolve_workspace
 
-__all__ = ["DEMO_ACTOR", "MARKER", "demo", "demo_users", "sign_starter"]
+__all__ = ["DEMO_ACTOR", "MARKER", "demo", "demo_users", "resolve_demo", "sign_starter"]
 
 MARKER = ".accord-demo.json"
 """Written into a workspace made by ``accord demo``; only such a folder is reused or
@@ -134,6 +137,25 @@ def load_all(ws: Workspace, files: list[DemoFile]) -> list[LoadReport]:
     return reports
 
 
+def resolve_demo(ws: Workspace, data_dir: Path) -> None:
+    """Resolve people and accounts, and score them against the simulator's planted truth."""
+    with progress_bars() as progress:
+        bar = TaskBar(progress, "resolving identities")
+        summary = resolve_workspace(ws, progress=bar.step)
+        bar.finish()
+    err().print(
+        f"identity: {summary.person_records} person records -> {summary.people} people, "
+        f"{summary.account_records} company records -> {summary.accounts} accounts "
+        f"({summary.to_review} uncertain pairs: `accord identity review`)"
+    )
+    for score in score_against_truth(ws, data_dir / "ground_truth"):
+        a = score.accuracy
+        err().print(
+            f"  {score.entity} vs planted truth ({score.compared} records): "
+            f"pairwise precision {a.precision:.3f}, recall {a.recall:.3f}, F1 {a.f1:.3f}"
+        )
+
+
 def demo_users(store: StateStore) -> list[str]:
     """One lead and one member per default team (``marketing-lead``, ...); existing kept."""
     existing = {u.name for u in store.users(include_inactive=True)}
@@ -205,6 +227,7 @@ def demo(
     )
     files = simulated_files(root / "data", accounts=accounts, seed=seed)
     reports = load_all(ws, files)
+    resolve_demo(ws, root / "data")
     with ws.state() as store:
         users = demo_users(store)
         definitions = SqlDefinitionStore(store)
