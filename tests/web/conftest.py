@@ -19,6 +19,7 @@ from web_helpers import (
     TestClient,
     build_company,
     mint_session,
+    same_password_for_everyone,
     settings,
 )
 
@@ -32,6 +33,26 @@ def template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny company, built once per test session (copy it before changing it)."""
     root = tmp_path_factory.mktemp("web") / "acme"
     build_company(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small ``accord demo`` (60 accounts), built once per test session, every user
+    with :data:`~web_helpers.PASSWORD` (copy it before changing it)."""
+    from typer.testing import CliRunner
+
+    from accord.cli.app import app as cli
+
+    root = tmp_path_factory.mktemp("demo") / "accord-demo"
+    result = CliRunner().invoke(
+        cli,
+        ["demo", "--dir", str(root), "--accounts", "60", "--no-serve"],
+        env={"COLUMNS": "200", "ACCORD_WORKSPACE": None},
+    )
+    assert result.exit_code == 0, result.output
+    with Workspace.open(root).state() as state:
+        same_password_for_everyone(state)
     return root
 
 

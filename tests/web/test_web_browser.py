@@ -311,3 +311,105 @@ def test_accord_serve_serves_a_workspace(tmp_path: Path) -> None:
         server.terminate()
         output, _ = server.communicate(timeout=60)
     assert f"Accord serves {root} at http://127.0.0.1:{port}/" in output
+
+
+@pytest.fixture(scope="session")
+def served_demo(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """A copy of the 60-account demo served by uvicorn, with one budget proposal: its
+    base URL and the web domain of one of its accounts."""
+    import shutil
+
+    from accord.definitions.sql_store import SqlDefinitionStore
+    from accord.workflows.budget import fit_workspace, recommend
+    from accord.workflows.proposals import propose
+
+    root = tmp_path_factory.mktemp("browser-demo") / "demo"
+    shutil.copytree(demo_template, root, ignore=shutil.ignore_patterns("data"))
+    ws = Workspace.open(root)
+    with ws.state() as state, ws.warehouse(read_only=True) as wh:
+        rec = recommend(fit_workspace(wh, definitions=SqlDefinitionStore(state).snapshot()))
+        propose(state, rec, user="marketing-lead", note="shift to paid search")
+        accounts = wh.table("accounts")
+        domain = accounts.filter(accounts.domain.notnull()).domain.min().to_pyarrow().as_py()
+    app = create_app(ws, settings=settings())
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn-demo", daemon=True)
+    thread.start()
+    for _ in range(400):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", str(domain)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def _charts_drawn(page: object) -> int:
+    page.wait_for_selector('body[data-charts-ready="1"]', timeout=60_000)  # type: ignore[attr-defined]
+    charts: int = page.locator(".chart").count()  # type: ignore[attr-defined]
+    assert page.locator(".chart svg").count() == charts  # type: ignore[attr-defined]
+    return charts
+
+
+def test_capability_pages_with_charts_and_a_budget_approval(
+    served_demo: tuple[str, str], browser: object
+) -> None:
+    base, domain = served_demo
+    visit = Visit(browser, base).login("sales-member")
+    page = visit.page
+    page.goto("/funnel")
+    assert _charts_drawn(page) == 2  # the funnel and the funnel over time
+    assert page.locator('section[data-table="sla_breaches"] tbody tr').count() > 0
+    visit.shot("funnel")
+    page.goto("/credit")
+    assert _charts_drawn(page) == 2  # model comparison, team credit
+    visit.shot("credit")
+    page.goto("/economics")
+    assert _charts_drawn(page) == 2  # CAC/LTV by cohort, the budget split
+    assert page.locator('[data-testid="approve"]').count() == 0  # a member may not decide
+    visit.shot("economics-member")
+    page.goto("/accounts")
+    page.fill("input[name=q]", domain)
+    page.click("form.search button")
+    page.wait_for_selector("tr[data-account]")
+    visit.shot("accounts-search")
+    page.locator("tr[data-account] a").first.click()
+    page.wait_for_selector("ol.timeline")
+    assert page.locator('[data-testid="masked"]').count() == 1  # a member: masked
+    visit.shot("account-360")
+    visit.close()
+
+    finance = Visit(browser, base).login("finance-lead")
+    finance.page.goto("/economics")
+    finance.page.click('[data-testid="approve"]')
+    finance.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))
+    assert finance.page.inner_text('[data-testid="proposal-status"]') == "proposed"
+    assert "Awaits: marketing" in finance.page.inner_text('[data-testid="awaiting"]')
+    finance.shot("economics-awaiting-marketing")
+    finance.close()
+    marketing = Visit(browser, base).login("marketing-lead")
+    marketing.page.goto("/economics")
+    marketing.page.click('[data-testid="approve"]')
+    marketing.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))
+    assert marketing.page.inner_text('[data-testid="proposal-status"]') == "approved"
+    marketing.shot("economics-approved")
+    marketing.close()
+
+    phone = Visit(browser, base, viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.login("marketing-member")
+    phone.page.goto("/funnel")
+    _charts_drawn(phone.page)
+    overflow = phone.page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"/funnel scrolls sideways on a phone by {overflow}px"
+    phone.shot("phone-funnel")
+    phone.close()

@@ -14,17 +14,14 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from typer.testing import CliRunner
-from web_helpers import PASSWORD, ClientFor, csrf_of
+from web_helpers import ClientFor, csrf_of, same_password_for_everyone
 
-from accord.cli.app import app as cli
-from accord.data.state.passwords import set_password
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
 from accord.engines.attribution import MODELS
@@ -65,14 +62,9 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo:
     root = tmp_path_factory.mktemp("capabilities") / "demo"
-    result = CliRunner().invoke(
-        cli,
-        ["demo", "--dir", str(root), "--accounts", "60", "--no-serve"],
-        env={"COLUMNS": "200", "ACCORD_WORKSPACE": None},
-    )
-    assert result.exit_code == 0, result.output
+    shutil.copytree(demo_template, root, ignore=shutil.ignore_patterns("data"))
     ws = Workspace.open(root)
     with ws.state() as state:
         store = SqlDefinitionStore(state)
@@ -83,14 +75,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         owner = str(breaches[-1]["owner"])  # not first in the service's order
         rep = _slug(owner)
         state.add_user(rep, team="sales", role="member", email=f"{rep}@example.com", actor="t")
-        state.add_user("ada-admin", team="marketing", role="admin", email=None, actor="t")
-        with state.session() as session:
-            set_password(session, "ada-admin", PASSWORD, actor="test")
-        with state.engine.begin() as conn:  # one Argon2 hash for everyone (fast)
-            conn.execute(
-                text("UPDATE users SET password_hash = "
-                     "(SELECT password_hash FROM users WHERE name = 'ada-admin')"),
-            )  # fmt: skip
+        same_password_for_everyone(state)
         with ws.warehouse(read_only=True) as wh:
             snapshot = store.snapshot()
             credit = attribute(wh, snapshot, models=list(MODELS)).credit_table().to_pylist()

@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from accord.data.load import load_file
 from accord.data.sources import get_preset
-from accord.data.state import DEFAULT_TEAMS
+from accord.data.state import DEFAULT_TEAMS, StateStore
 from accord.data.state.passwords import current_fingerprint, set_password
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
@@ -112,6 +112,21 @@ def build_company(root: Path, *, full_starter: bool = False) -> None:
             for team in version.definition.owners:
                 store.sign(version.name, version=version.version, team=team, by=f"{team}-lead")
         assert all(v.status is Status.IN_FORCE for v in store.current())
+
+
+def same_password_for_everyone(state: StateStore) -> None:
+    """Give every user :data:`PASSWORD` (adding the admin :data:`ADMIN` if missing),
+    hashing once: the hash is copied, the way ``set_password`` writes it."""
+    if ADMIN not in {u.name for u in state.users(include_inactive=True)}:
+        state.add_user(ADMIN, team="marketing", role="admin", email=None, actor="test")
+    with state.session() as session:
+        set_password(session, ADMIN, PASSWORD, actor="test")
+    with state.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE users SET password_hash = "
+                 "(SELECT password_hash FROM users WHERE name = :admin)"),
+            {"admin": ADMIN},
+        )  # fmt: skip
 
 
 def mint_session(app: FastAPI, name: str) -> str:
