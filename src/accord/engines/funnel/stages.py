@@ -100,6 +100,7 @@ class FunnelEntries:
     time_zone: str
     attributes: tuple[str, ...] = ()
     parameters: Parameters = field(default=(), repr=False)
+    _notes: list[tuple[Note, ...]] = field(default_factory=list, repr=False, compare=False)
 
     def index(self, stage: str) -> int:
         """Position of *stage* in the funnel (``InputError`` if unknown)."""
@@ -111,7 +112,10 @@ class FunnelEntries:
             ) from None
 
     def entry_notes(self) -> tuple[Note, ...]:
-        """``out_of_order`` and ``repeated_entry`` counts over all entities (one query)."""
+        """``out_of_order`` and ``repeated_entry`` counts over all entities (one query, run
+        once: every report built from these entries reuses it)."""
+        if self._notes:
+            return self._notes[0]
         t = self.table
         aggs: dict[str, ir.Value] = {}
         for s in self.stages:
@@ -128,7 +132,8 @@ class FunnelEntries:
         if sum(rep.values()):
             detail = ", ".join(f"{s}: {n}" for s, n in rep.items() if n)
             notes.append(Note("repeated_entry", sum(rep.values()), detail))
-        return tuple(notes)
+        self._notes.append(tuple(notes))
+        return self._notes[0]
 
 
 def funnel_entries(
