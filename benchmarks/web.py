@@ -89,6 +89,9 @@ def prepare(accounts: int, seed: int) -> Path:
 
     root = DATA / f"demo-{accounts}-{seed}"
     if (root / READY).exists():
+        from accord.data.workspace import Workspace
+
+        Workspace.open(root).upgrade()  # a workspace made by an older Accord
         return root
     DATA.mkdir(parents=True, exist_ok=True)
     ws = prepare_workspace(root, accounts=accounts, seed=seed, fresh=False)
@@ -112,8 +115,27 @@ def prepare(accounts: int, seed: int) -> Path:
             store.add_user("bench-admin", team="marketing", role="admin",
                            email="bench-admin@example.com", actor="system:benchmark")  # fmt: skip
         sign_starter(SqlDefinitionStore(store))
+    start = time.perf_counter()
+    resolve = subprocess.run(
+        [sys.executable, "-m", "accord", "resolve", "-w", str(root)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    print(f"accord resolve: exit {resolve.returncode} in {time.perf_counter() - start:.0f} s "
+          f"{resolve.stderr.strip().splitlines()[-1:] if resolve.returncode else ''}")  # fmt: skip
     (root / READY).write_text("ok\n", encoding="utf-8")
     return root
+
+
+def sample_domain(root: Path) -> str | None:
+    """The web domain of one account of the workspace (for the Accounts pages)."""
+    from accord.data.workspace import Workspace
+
+    with Workspace.open(root).warehouse(read_only=True) as wh:
+        if "accounts" not in wh.tables():
+            return None
+        t = wh.table("accounts")
+        value = t.filter(t.domain.notnull()).domain.min().to_pyarrow().as_py()
+        return str(value) if value else None
 
 
 def make_tokens(root: Path) -> dict[str, str]:
@@ -189,34 +211,51 @@ def peak_memory_mb(pid: int) -> float | None:
     return None
 
 
-def discover(base: str, token: str) -> list[str]:
-    """The pages and API GETs the server has: 404s dropped, path parameters filled in."""
+def discover(base: str, token: str, domain: str | None) -> dict[str, float]:
+    """The pages and API GETs the server has: 404s dropped, path parameters filled in
+    (every table of a capability page; the account of *domain*), each with the time of
+    its first request (cold: nothing cached yet)."""
     auth = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base, headers=auth, timeout=120) as client:
+    cold: dict[str, float] = {}
+
+    def first(client: httpx.Client, path: str, **kw: Any) -> httpx.Response:
+        start = time.perf_counter()
+        response = client.get(path, **kw)
+        key = path + ("?" + "&".join(f"{k}={v}" for k, v in kw["params"].items())
+                      if kw.get("params") else "")  # fmt: skip
+        cold.setdefault(key, time.perf_counter() - start)
+        return response
+
+    with httpx.Client(base_url=base, headers=auth, timeout=600) as client:
         spec = client.get("/api/v1/openapi.json").json()
         paths = list(PAGES)
         for path, ops in spec["paths"].items():
-            if "get" not in ops:
+            if "get" not in ops or path == "/api/v1/accounts":
                 continue
             if "{" not in path:
                 paths.append(path)
             elif path.endswith("/definitions/{name}"):
                 paths.append(path.replace("{name}", "mqls"))
-        accounts = client.get("/api/v1/accounts", params={"limit": 1})
-        if accounts.status_code == 200 and accounts.json().get("items"):
-            first = accounts.json()["items"][0]
-            key = first.get("account_id") or first.get("id")
-            if key:
-                paths += [f"/accounts/{key}", f"/api/v1/accounts/{key}"]
-        served = []
+            elif path.endswith("/{table}"):
+                page = first(client, path.removesuffix("/{table}"))
+                if page.status_code == 200:
+                    paths += [path.replace("{table}", t["name"]) for t in page.json()["tables"]]
+        if domain:
+            paths += [f"/accounts?q={domain}", f"/api/v1/accounts?q={domain}"]
+            found = first(client, "/api/v1/accounts", params={"q": domain})
+            if found.status_code == 200 and found.json()["items"]:
+                key = found.json()["items"][0]["account_id"]
+                paths += [f"/accounts/{key}", f"/api/v1/accounts/{key}",
+                          f"/api/v1/accounts/{key}/timeline"]  # fmt: skip
+        served: dict[str, float] = {}
         for path in paths:
             if path.endswith("/uploads"):  # a user's own jobs; nothing to compute
                 continue
-            status = client.get(path).status_code
+            status = first(client, path).status_code
             if status == 404:
                 print(f"  skipped {path}: not served by this version", flush=True)
                 continue
-            served.append(path)
+            served[path] = cold[path]
         return served
 
 
@@ -285,6 +324,7 @@ def main() -> None:
         args.accounts, args.seconds = 2000, 15.0
     root = prepare(args.accounts, args.seed)
     tokens = make_tokens(root)
+    domain = sample_domain(root)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -292,12 +332,7 @@ def main() -> None:
     print(f"server up in {time.perf_counter() - started:.1f} s at {base}", flush=True)
     try:
         admin = next(n for n in tokens if "admin" in n)
-        cold: dict[str, float] = {}
-        for path in discover(base, tokens[admin]):
-            start = time.perf_counter()
-            httpx.get(base + path, headers={"Authorization": f"Bearer {tokens[admin]}"},
-                      timeout=300)  # fmt: skip
-            cold[path] = time.perf_counter() - start
+        cold = discover(base, tokens[admin], domain)
         stopper = threading.Event()
 
         def churn() -> None:
