@@ -43,7 +43,7 @@ from accord.workflows.account360._model import (
     TimelineRow,
     UsageSummary,
 )
-from accord.workflows.account360._people import account_members
+from accord.workflows.account360._people import account_members, fetch
 from accord.workflows.account360._timeline import Scope, kind_rows, usage_summary
 
 __all__ = [
@@ -223,7 +223,7 @@ def _company_records(wh: Warehouse, match: AccountMatch, resolved: bool) -> list
         return []
     xw = wh.table(ACCOUNT_CROSSWALK)
     hits = xw.filter(xw.account_id == match.account_id)
-    df = hits.select(rec=hits.source_system.concat(":", hits.record_id)).to_pandas()
+    df = fetch(wh, hits.select(rec=hits.source_system.concat(":", hits.record_id)))
     return [str(r) for r in df["rec"]]
 
 
@@ -234,7 +234,7 @@ def _persons(wh: Warehouse, known: dict[str, str], recs: set[str | None]) -> dic
     if rest and crosswalk_available(wh, PERSON_CROSSWALK):
         xw = wh.table(PERSON_CROSSWALK)
         rec = xw.source_system.concat(":", xw.record_id)
-        df = xw.filter(rec.isin(rest)).select(rec=rec, person_id=xw.person_id).to_pandas()
+        df = fetch(wh, xw.filter(rec.isin(rest)).select(rec=rec, person_id=xw.person_id))
         out.update(zip(df["rec"].astype(str), df["person_id"].astype(str), strict=True))
     return out
 

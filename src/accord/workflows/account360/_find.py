@@ -20,6 +20,7 @@ from accord.identity.keys import ACCOUNT_CROSSWALK, crosswalk_available, with_ac
 from accord.identity.normalise.company import normalise_company
 from accord.identity.normalise.web import normalise_domain
 from accord.workflows.account360._model import AccountMatch
+from accord.workflows.account360._people import fetch
 
 __all__ = ["AmbiguousAccount", "account_records", "match_accounts", "pick_account"]
 
@@ -53,21 +54,27 @@ def account_records(wh: Warehouse) -> pd.DataFrame:
         )
     t = wh.table("accounts")
     t = with_account_id(wh, t, id_column="account_id", out="resolved")
-    df = t.select(
+    df = fetch(wh, t.select(
         "source_system", "account_id", "name", "domain", "segment", "owner_id", "created_at",
         "resolved",
-    ).to_pandas()  # fmt: skip
+    ))  # fmt: skip
     df["key"] = df["source_system"] + ":" + df["account_id"]
     domains = {d: normalise_domain(d) for d in df["domain"].dropna().unique()}
     df["ndomain"] = df["domain"].map(domains)
-    names = {n: normalise_company(n) for n in df["name"].dropna().unique()}
-    df["nname"] = df["name"].map(names)
     if crosswalk_available(wh, ACCOUNT_CROSSWALK):
         df["group"] = df["resolved"]
     else:
         by_domain = df.dropna(subset=["ndomain"]).groupby("ndomain")["key"].min()
         df["group"] = df["ndomain"].map(by_domain).fillna(df["key"])
     return df
+
+
+def _with_names(records: pd.DataFrame) -> pd.DataFrame:
+    """*records* with ``nname``, the normalised company name (computed once, on demand)."""
+    if "nname" not in records.columns:
+        names = {n: normalise_company(n) for n in records["name"].dropna().unique()}
+        records["nname"] = records["name"].map(names)
+    return records
 
 
 def _match(group: pd.DataFrame, account_id: str, score: float, how: str) -> AccountMatch:
@@ -96,7 +103,9 @@ def _scores(records: pd.DataFrame, query: str) -> pd.DataFrame:
         hit = (records["ndomain"] == domain) & ~ids
         scored.loc[hit, ["score", "how"]] = [1.0, "domain"]
     name = normalise_company(q)
-    if name:
+    if name and not (scored["score"] == 1.0).any():
+        records = _with_names(records)
+        scored["nname"] = records["nname"]
         exact = (records["nname"] == name) & (scored["score"] < 1.0)
         scored.loc[exact, ["score", "how"]] = [1.0, "name"]
         rest = scored[(scored["score"] < 1.0) & records["nname"].notna()]
@@ -136,7 +145,7 @@ def match_accounts(
     if crosswalk_available(wh, ACCOUNT_CROSSWALK):
         xw = wh.table(ACCOUNT_CROSSWALK)
         hits = xw.filter((xw.record_id == query.strip()) | (xw.account_id == query.strip()))
-        for acc in hits.select("account_id").distinct().to_pandas()["account_id"]:
+        for acc in fetch(wh, hits.select("account_id").distinct())["account_id"]:
             if acc not in seen:
                 members = records[records["group"] == acc]
                 out.append(_match(members, str(acc), 1.0, "id"))

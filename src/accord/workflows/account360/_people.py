@@ -79,6 +79,9 @@ def people_rows(wh: Warehouse, tables: set[str]) -> ir.Table:
         if src.table not in tables:
             continue
         t = person_table(wh, src.table)
+        raw = {"source_system", src.person_column, src.account_column, src.email, src.phone,
+               src.title, *src.name}  # fmt: skip
+        t = t.select(*sorted(c for c in raw if c is not None)).distinct()
         t = with_person_id(wh, t, id_column=src.person_column, account_out="_pacct")
         t = with_account_id(wh, t, id_column=src.account_column or src.person_column, out="_akey")
         nothing = ibis.null("string")
@@ -132,16 +135,19 @@ def account_members(
     cond = rows.acct.isin(list(keys)) | rows.akey.isin(list(keys))
     if by_domain and domains:
         cond = cond | rows.domain.isin(list(domains))
-    df = rows.filter(cond & rows.person_id.notnull()).to_pandas()
+    df = fetch(wh, rows.filter(cond & rows.person_id.notnull()))
     df = df.astype(object).where(df.notna(), None)
     records = dict(zip(df["rec"], df["person_id"], strict=True))
     if crosswalk_available(wh, PERSON_CROSSWALK) and not df.empty:
         xw = wh.table(PERSON_CROSSWALK)
         people_ids = sorted(set(df["person_id"]))
         more = xw.filter(xw.person_id.isin(people_ids) | xw.account_id.isin(list(keys)))
-        extra = more.select(
-            rec=more.source_system.concat(":", more.record_id), person_id=more.person_id
-        ).to_pandas()
+        extra = fetch(
+            wh,
+            more.select(
+                rec=more.source_system.concat(":", more.record_id), person_id=more.person_id
+            ),
+        )
         records.update(zip(extra["rec"], extra["person_id"], strict=True))
     account_keys = frozenset(str(k) for k in df.loc[df["domain"].isin(domains), "akey"].dropna())
     return Members(_describe(df), records, account_keys if by_domain else frozenset())
@@ -163,3 +169,15 @@ def _describe(df: pd.DataFrame) -> tuple[Person, ...]:
         for pid, g in df.groupby("person_id", sort=True)
     ]
     return tuple(sorted(out, key=lambda p: (p.names[:1] or ("~",), p.person_id)))
+
+
+def fetch(wh: Warehouse, expr: ir.Table) -> pd.DataFrame:
+    """Run *expr* and return a DataFrame; on DuckDB, compile once and read natively.
+
+    Ibis's ``to_pandas`` compiles the expression again and converts every column; the
+    account 360 runs a dozen small queries, where that overhead is most of the time.
+    """
+    if wh.is_duckdb:
+        sql = wh.backend.compile(expr)
+        return wh.duckdb.sql(sql).df()
+    return expr.to_pandas()

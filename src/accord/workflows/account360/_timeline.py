@@ -13,7 +13,7 @@ import pandas as pd
 
 from accord.data.warehouse import Warehouse
 from accord.workflows.account360._model import TimelineRow, UsageSummary
-from accord.workflows.account360._people import person_table
+from accord.workflows.account360._people import fetch, person_table
 
 __all__ = ["Scope", "kind_rows", "usage_summary"]
 
@@ -200,7 +200,7 @@ def _campaigns(wh: Warehouse, ids: Sequence[str]) -> dict[str, str]:
         return {}
     c = wh.table("campaigns")
     c = c.filter(c.campaign_id.isin(list(ids)) & c.name.notnull())
-    df = c.group_by("campaign_id").aggregate(name=c.name.min()).to_pandas()
+    df = fetch(wh, c.group_by("campaign_id").aggregate(name=c.name.min()))
     return dict(zip(df["campaign_id"].astype(str), df["name"].astype(str), strict=True))
 
 
@@ -214,7 +214,7 @@ def kind_rows(scope: Scope, kind: str, limit: int | None) -> tuple[int, list[Tim
         return 0, []
     latest = t.mutate(_n=t.source_id.count().over(ibis.window()))
     latest = latest.order_by([ibis.desc("_ts"), "source_id"])
-    df = (latest.limit(limit) if limit is not None else latest).to_pandas()
+    df = fetch(scope.wh, latest.limit(limit) if limit is not None else latest)
     count = int(df["_n"].iloc[0]) if len(df) else 0
     df = df.astype(object).where(df.notna(), None)
     ids = sorted({str(c) for c in df.get("campaign_id", []) if c})
@@ -245,7 +245,7 @@ def _opportunities(scope: Scope, limit: int | None) -> tuple[int, list[TimelineR
     if t is None:
         return 0, []
     closed = ibis.ifelse(t.is_closed.fill_null(False), t.closed_at.cast("timestamp"), None)
-    df = t.mutate(_closed=closed).to_pandas()
+    df = fetch(scope.wh, t.mutate(_closed=closed))
     df = df.astype(object).where(df.notna(), None)
     rows = [_row("opportunity", r, b) for r in df.to_dict("records") for b in _opportunity(r, {})]
     rows = [
@@ -268,14 +268,15 @@ def usage_summary(scope: Scope, top: int = 5) -> tuple[UsageSummary, list[Timeli
     if t is None:
         return empty, []
     t = t.mutate(month=t._ts.truncate("M"), _feature=t.feature.fill_null(t.event))
-    users = (
-        t.group_by(["month", "_person"])
-        .aggregate(n=t.count(), first=t._ts.min(), last=t._ts.max(), system=t.source_system.min())
-        .to_pandas()
+    users = fetch(
+        scope.wh,
+        t.group_by(["month", "_person"]).aggregate(
+            n=t.count(), first=t._ts.min(), last=t._ts.max(), system=t.source_system.min()
+        ),
     )
     if users.empty:
         return empty, []
-    features = t.group_by(["month", "_feature"]).aggregate(n=t.count()).to_pandas()
+    features = fetch(scope.wh, t.group_by(["month", "_feature"]).aggregate(n=t.count()))
     monthly = users.groupby("month").agg(
         events=("n", "sum"), users=("_person", "nunique"), system=("system", "min")
     )
