@@ -4,6 +4,7 @@ Run from the repository root with the project's interpreter::
 
     .venv/bin/python benchmarks/attribution.py            # everything (first run: minutes)
     .venv/bin/python benchmarks/attribution.py --paths 200000 --setup-only
+    .venv/bin/python benchmarks/attribution.py --warehouse 10000000   # workspace path only
 
 What it does, in one run:
 
@@ -211,6 +212,85 @@ def worker_ours(file: Path) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------------------- warehouse
+CHANNELS = ("paid_search", "paid_social", "organic_search", "organic_social", "email",
+            "display", "referral", "direct", "events", "webinar", "content")  # fmt: skip
+
+
+def make_workspace(touches: int, seed: int = 7) -> Path:
+    """A workspace whose warehouse holds *touches* touchpoints of ``touches / 10`` people
+    (made in DuckDB SQL, seeded), lead and MQL events, opportunities, starter definitions
+    signed. Reused when it exists."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from accord.cli.demo import demo_users, sign_starter
+    from accord.data.workspace import Workspace
+    from accord.definitions.sql_store import SqlDefinitionStore
+
+    root = DATA / f"workspace-{touches}"
+    if (root / "accord.toml").exists():
+        return root
+    ws = Workspace.init(root)
+    people = max(touches // 10, 1)
+    channels = "[" + ", ".join(f"'{c}'" for c in CHANNELS) + "]"
+    with ws.warehouse() as wh:
+        con = wh.duckdb
+        con.execute(f"SELECT setseed({seed / 100})")
+        con.execute(f"""INSERT INTO touchpoints BY NAME SELECT 'hubspot' AS source_system,
+            'tp' || i AS source_id, 'tp' || i AS touchpoint_id,
+            'c' || (hash(i) % {people}) AS contact_id,
+            TIMESTAMP '2024-01-01' + to_seconds((random() * 63072000)::BIGINT) AS ts,
+            {channels}[1 + (hash(i * 7) % {len(CHANNELS)})::INT] AS channel,
+            CASE WHEN random() < 0.85 THEN 'marketing' WHEN random() < 0.8 THEN 'sales'
+                 ELSE 'partners' END AS team
+            FROM range({touches}) r(i)""")
+        for stage, share in (("lead", 0.6), ("mql", 0.2)):
+            con.execute(f"""INSERT INTO lifecycle_events BY NAME SELECT 'hubspot' AS
+                source_system, '{stage}' || p AS source_id, '{stage}' || p AS event_id,
+                'c' || p AS contact_id, '{stage}' AS stage,
+                TIMESTAMP '2024-02-01' + to_seconds((random() * 60000000)::BIGINT) AS ts
+                FROM range({people}) r(p) WHERE random() < {share}""")
+        con.execute(f"""INSERT INTO opportunities BY NAME SELECT 'hubspot' AS source_system,
+            'o' || p AS source_id, 'o' || p AS opportunity_id, 'c' || p AS contact_id,
+            TIMESTAMP '2024-03-01' + to_seconds((random() * 55000000)::BIGINT) AS created_at,
+            round(1000 + random() * 50000) AS amount
+            FROM range({people}) r(p) WHERE random() < 0.05""")
+    with ws.state() as state:
+        demo_users(state)
+        sign_starter(SqlDefinitionStore(state))
+    return root
+
+
+def worker_warehouse(root: Path) -> dict[str, Any]:
+    """Journeys -> distinct paths -> every model, and team credit, from the warehouse."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from accord.data.workspace import Workspace
+    from accord.definitions.sql_store import SqlDefinitionStore
+    from accord.workflows.attribution import attribute, attribute_teams
+
+    ws = Workspace.open(root)
+    t0, c0 = time.perf_counter(), time.process_time()
+    with ws.state() as state, ws.warehouse(read_only=True) as wh:
+        defs = SqlDefinitionStore(state).snapshot()
+        report = attribute(wh, defs, models=["all"])
+        models_s = time.perf_counter() - t0
+        teams = attribute_teams(wh, defs)
+        (touches,) = wh.duckdb.sql("SELECT count(*) FROM touchpoints").fetchone() or (0,)
+    return {
+        "touchpoints": touches,
+        "seconds": time.perf_counter() - t0,
+        "models_seconds": models_s,
+        "cpu_seconds": time.process_time() - c0,
+        "peak_mb": _peak_mb(),
+        "paths": report.paths.n_paths,
+        "conversions": report.conversion_events,
+        "non_converting": float(report.paths.nulls.sum())
+        if report.paths.nulls is not None
+        else 0.0,
+        "models": [r.model for r in report.results],
+        "teams": teams.table().to_pylist(),
+    }
+
+
 # ---------------------------------------------------------------------------- report
 def run_worker(python: Path | str, *args: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
@@ -282,12 +362,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--paths", type=int, default=1_000_000, help="distinct paths")
     parser.add_argument("--setup-only", action="store_true", help="make the venv and data only")
+    parser.add_argument("--warehouse", type=int, metavar="TOUCHES",
+                        help="only the workspace path on this many touchpoints")  # fmt: skip
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         kind, file = args.worker[0], Path(args.worker[1])
+        if kind == "warehouse":
+            print(json.dumps(worker_warehouse(file)))
+            return
         result = worker_ours(file) if kind == "ours" else worker_peer(kind, file)
         print(json.dumps(result))
+        return
+    if args.warehouse:
+        t0 = time.perf_counter()
+        root = make_workspace(args.warehouse)
+        print(f"workspace: {root.relative_to(ROOT)} ({time.perf_counter() - t0:.0f} s to make)")
+        res = run_worker(sys.executable, "warehouse", str(root))
+        teams = res.pop("teams")
+        print(json.dumps(res, indent=1))
+        for row in teams:
+            print({k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()})
         return
     peer_python = ensure_peer()
     t0 = time.perf_counter()

@@ -118,14 +118,14 @@ def journeys(
         cv = _attach_milestone(cv, milestones[name], name, entity_col, milestone_time_col)  # type: ignore[index]
 
     window = ibis.interval(seconds=int(lookback.total_seconds()))
+    # one lower bound, no OR in the join condition: an OR makes DuckDB fall back to a
+    # nested-loop join (conversions x touches) instead of a hash join on the entity
+    start = cv.cts - window
+    cv = cv.mutate(lo=ibis.ifelse(cv.prev_cts.isnull() | (cv.prev_cts < start), start,
+                                  cv.prev_cts))  # fmt: skip
     joined = cv.left_join(
         tp,
-        [
-            cv.entity == tp.t_entity,
-            tp.t_ts <= cv.cts,
-            tp.t_ts > cv.cts - window,
-            cv.prev_cts.isnull() | (tp.t_ts > cv.prev_cts),
-        ],
+        [cv.entity == tp.t_entity, tp.t_ts <= cv.cts, tp.t_ts > cv.lo],
     )
     order = [joined.t_ts, joined.label]
     conv_aggs: dict[str, ir.Value] = {
