@@ -21,6 +21,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 
+import ibis
+
 from accord.data.warehouse import Warehouse
 from accord.data.workspace import Workspace
 from accord.errors import InputError
@@ -64,13 +66,36 @@ __all__ = [
 Source = Workspace | Warehouse
 
 
+class _CachedWarehouse(Warehouse):
+    """The same connection, remembering table lookups for the duration of one view.
+
+    Building the view asks for the table list and the same tables dozens of times (every
+    key lookup checks for the crosswalk); each ask is a catalog query.
+    """
+
+    def __init__(self, wh: Warehouse) -> None:
+        super().__init__(wh.url, wh.backend, wh.read_only)
+        self._tables: list[str] | None = None
+        self._exprs: dict[str, ibis.Table] = {}
+
+    def tables(self) -> list[str]:
+        if self._tables is None:
+            self._tables = super().tables()
+        return self._tables
+
+    def table(self, name: str) -> ibis.Table:
+        if name not in self._exprs:
+            self._exprs[name] = super().table(name)
+        return self._exprs[name]
+
+
 @contextmanager
 def _warehouse(source: Source) -> Iterator[Warehouse]:
     if isinstance(source, Warehouse):
-        yield source
+        yield _CachedWarehouse(source)
         return
     with source.warehouse(read_only=True) as wh:
-        yield wh
+        yield _CachedWarehouse(wh)
 
 
 def find_accounts(source: Source, query: str, limit: int | None = 20) -> list[AccountMatch]:
