@@ -8,17 +8,21 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from accord.data.state import UserRecord
+from accord.data.warehouse import Warehouse
 from accord.web.deps import AccountsViewer, RuntimeDep, WarehouseDep
 from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
 from accord.web.models import Page
 from accord.web.pages import render
 from accord.web.permissions import Action, allows
+from accord.web.runtime import Runtime
 from accord.web.services.accounts import (
     TIMELINE_COLUMNS,
     Account360Public,
     AccountMatchPublic,
     TimelineRowPublic,
     account_360,
+    load_account,
     search,
 )
 
@@ -63,11 +67,7 @@ def account_page(
     account_id: AccountId,
 ) -> Response:
     """The account 360: people, counts per kind, usage and the timeline, newest first."""
-    show = allows(user, Action.VIEW_PII)
-    view = runtime.cached(
-        ("account-360", account_id, show),
-        lambda: account_360(warehouse, account_id, show_pii=show),
-    )
+    view = _account(runtime, warehouse, user, account_id)
     return render(request, "account.html", user=user, view=view, account_id=account_id)
 
 
@@ -91,12 +91,18 @@ def accounts(
 
 
 def _account(
-    runtime: RuntimeDep, warehouse: WarehouseDep, user: AccountsViewer, account_id: str
+    runtime: Runtime, warehouse: Warehouse, user: UserRecord, account_id: str
 ) -> Account360Public:
+    """The account as *user* may see it: computed once, masked once per kind of viewer."""
     show = allows(user, Action.VIEW_PII)
-    return runtime.cached(
-        ("account-360", account_id, show),
-        lambda: account_360(warehouse, account_id, show_pii=show),
+    version = runtime.version()
+    raw = runtime.cache.get(
+        ("account-360", account_id), version, lambda: load_account(warehouse, account_id)
+    )
+    return runtime.cache.get(
+        ("account-360-public", account_id, show),
+        version,
+        lambda: account_360(raw, show_pii=show),
     )
 
 

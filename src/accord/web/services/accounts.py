@@ -28,6 +28,7 @@ __all__ = [
     "PersonPublic",
     "TimelineRowPublic",
     "account_360",
+    "load_account",
     "search",
 ]
 
@@ -121,8 +122,10 @@ def _name(name: str | None, show_pii: bool) -> str | None:
     return name if show_pii or name is None else mask_name(name)
 
 
-def account_360(warehouse: Warehouse, account_id: str, *, show_pii: bool) -> Account360Public:
-    """The account 360 of *account_id* (the latest :data:`TIMELINE_LIMIT` rows).
+def load_account(warehouse: Warehouse, account_id: str) -> Account360:
+    """The account 360 of *account_id* as the workflow computes it (the latest
+    :data:`TIMELINE_LIMIT` rows), unmasked: cache it, and mask per viewer with
+    :func:`account_360`.
 
     Raises
     ------
@@ -136,7 +139,11 @@ def account_360(warehouse: Warehouse, account_id: str, *, show_pii: bool) -> Acc
             "The workspace has no accounts loaded.",
             hint="Load a CRM accounts or companies export with `accord load FILE`.",
         )
-    view: Account360 = account_timeline(warehouse, account_id, limit=TIMELINE_LIMIT)
+    return account_timeline(warehouse, account_id, limit=TIMELINE_LIMIT)
+
+
+def account_360(view: Account360, *, show_pii: bool) -> Account360Public:
+    """What a viewer sees of *view*: personal data masked unless *show_pii*."""
     people = [
         PersonPublic(
             person_id=p.person_id,
