@@ -8,8 +8,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from typer.testing import Result
 
+from accord.cli.account import demo_section
 from accord.data.workspace import Workspace
 from accord.identity.normalise.web import normalise_domain
 from accord.workflows.account360 import KINDS
@@ -79,3 +82,21 @@ def test_errors_are_clear(demo_run: tuple[Path, Result], invoke: Invoke) -> None
     kind = invoke("account", _a_domain(root), "-w", root, "--kind", "gossip")
     assert kind.exit_code != 0
     assert "Unknown timeline kind" in kind.output
+
+
+def test_demo_section_shows_the_biggest_customer(
+    demo_run: tuple[Path, Result], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, _ = demo_run
+    opps = pd.read_csv(root / "data" / "salesforce-opportunities.csv", dtype=str)
+    won = opps[opps["Won"].str.upper() == "TRUE"].copy()
+    won["amount"] = pd.to_numeric(won["Amount"], errors="coerce")
+    won = won[won["amount"] >= 0]  # the simulator plants a negative amount, quarantined
+    best = won.groupby("Account ID")["amount"].sum().sort_values(ascending=False).index[0]
+    accounts = pd.read_csv(root / "data" / "accord-accounts.csv", dtype=str)
+    name = accounts.loc[accounts.account_id == best, "name"].iloc[0]
+    demo_section(Workspace.open(root), lines=10)
+    printed = capsys.readouterr().out
+    assert "Biggest customer" in printed
+    assert name.split()[0] in printed
+    assert printed.count("\n") < 40  # a short excerpt
