@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from accord.cli._options import Format, OutputFormat, WorkspaceDir
-from accord.cli._render import emit_json, emit_rows, err, out
+from accord.cli._render import emit_json, emit_rows, err, out, rich_table
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
 from accord.engines.budget import FitSettings
@@ -44,19 +44,19 @@ class PeriodOption(StrEnum):
     year = "year"
 
 
-# Short headers: the table fits 80 columns. CAC is blended; ARPA is monthly.
+# Short headers so the table fits 80 columns: CAC is blended, ARPA monthly, payback in
+# months; paid customers are in --format json/csv.
 COLUMNS = (
     "group",
     "new",
-    "paid",
     "cost",
     "CAC",
     "paid CAC",
     "ARPA/mo",
     "LTV",
     "LTV:CAC",
-    "payback mo",
-    "ROMI",
+    "payback",
+    "ROMI %",
 )
 
 
@@ -68,19 +68,28 @@ def _ratio(value: float | None, spec: str = ".1f") -> str:
     return "" if value is None else format(value, spec)
 
 
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def _tenths(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def _table_row(r: EconomicsRow) -> dict[str, Any]:
+    """Numbers stay numbers so the table keeps them on one line, right-aligned."""
     return {
         "group": r.group,
         "new": r.new_customers,
         "paid": r.paid_customers,
-        "cost": _money(r.cost),
-        "CAC": _money(r.blended_cac),
-        "paid CAC": _money(r.paid_cac),
-        "ARPA/mo": _money(r.arpa),
-        "LTV": _money(r.ltv),
-        "LTV:CAC": _ratio(r.ltv_to_cac),
-        "payback mo": _ratio(r.payback_months),
-        "ROMI": _ratio(r.romi, ".0%"),
+        "cost": _whole(r.cost),
+        "CAC": _whole(r.blended_cac),
+        "paid CAC": _whole(r.paid_cac),
+        "ARPA/mo": _whole(r.arpa),
+        "LTV": _whole(r.ltv),
+        "LTV:CAC": _tenths(r.ltv_to_cac),
+        "payback": _tenths(r.payback_months),
+        "ROMI %": None if r.romi is None else round(100 * r.romi),
     }
 
 
@@ -146,7 +155,9 @@ def economics(
     split = (
         f" by {by.value}" + (f" ({period.value})" if by is ByOption.cohort else "") if by else ""
     )
-    emit_rows(rows, columns=COLUMNS, fmt=fmt, title=f"Unit economics{split}")
+    table = rich_table(rows, columns=COLUMNS, title=f"Unit economics{split}")
+    table.columns[0].no_wrap = True  # the group names the row: never folded away
+    out().print(table)
     kinds = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(result.revenue_by_kind.items()))
     console = err()
     if kinds:
