@@ -16,10 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.data.state import ROLES, UserRecord
-from accord.errors import ConfigError, PermissionDenied
-from accord.web import cache, listing, pages, permissions, pii, security, settings
+from accord.errors import ConfigError, NotFound, PermissionDenied
+from accord.web import cache, capability, listing, pages, permissions, pii, security, settings
 from accord.web.charts import sparkline
 from accord.web.permissions import PERMISSIONS, Action, allows, require
+from accord.web.services import funnel as funnel_service
+from accord.web.services import reports
 from accord.web.services.scorecard import Point, add_months, last_complete_month
 from accord.web.settings import SECRET_FILE, WebSettings
 
@@ -32,7 +34,18 @@ def _user(team: str, role: str, *, active: bool = True) -> UserRecord:
 
 @pytest.mark.parametrize(
     "module",
-    [cache, listing, pages, permissions, pii, security, settings],
+    [
+        cache,
+        capability,
+        listing,
+        pages,
+        permissions,
+        pii,
+        security,
+        settings,
+        funnel_service,
+        reports,
+    ],
     ids=lambda m: m.__name__,
 )
 def test_docstring_examples(module: ModuleType) -> None:
@@ -58,6 +71,10 @@ WHO: dict[Action, set[tuple[str, str]]] = {
     Action.SIGN_DEFINITION: {(t, "lead") for t in TEAMS},
     Action.PROPOSE_DEFINITION: {(t, r) for t in TEAMS for r in ("lead", "admin")},
     Action.VIEW_SCORECARD: {(t, r) for t in TEAMS for r in ROLES},
+    Action.VIEW_FUNNEL: {(t, r) for t in TEAMS for r in ROLES},
+    Action.VIEW_CREDIT: {(t, r) for t in TEAMS for r in ROLES},
+    Action.VIEW_ECONOMICS: {(t, r) for t in TEAMS for r in ROLES},
+    Action.VIEW_ACCOUNTS: {(t, r) for t in TEAMS for r in ROLES},
 }
 """The table written out by hand, team by role (what docs/web.md promises)."""
 
@@ -206,3 +223,28 @@ def test_the_public_surface_is_small_and_exists() -> None:
     }
     for name in accord.web.__all__:
         assert hasattr(accord.web, name), name
+
+
+# ---------------------------------------------------------------- capability pages
+def test_a_reps_breaches_come_first_and_the_rest_keep_their_order() -> None:
+    priya = UserRecord("priya-raman", "p.raman@acme.com", "sales", "member", True,
+                       datetime.now(UTC), True)  # fmt: skip
+    owners = ["Chloe Martin", "Priya Raman", "Amara Nwosu", "PRIYA RAMAN", None]
+    rows = [{"owner": o, "n": i} for i, o in enumerate(owners)]
+    view = reports.View(tables=(reports.table_of("sla_breaches", "Breaches", rows),))
+    ordered = funnel_service.for_user(view, priya)
+    assert [r["n"] for r in ordered.table("sla_breaches").rows] == [1, 3, 0, 2, 4]
+    assert ordered.extra["own_breaches"] == 2
+    by_email = UserRecord("x", "amara.nwosu@acme.com", "sales", "member", True,
+                          datetime.now(UTC), True)  # fmt: skip
+    first = funnel_service.for_user(view, by_email).table("sla_breaches").rows[0]
+    assert first["owner"] == "Amara Nwosu"
+
+
+def test_tables_serve_json_safe_values_and_say_which_tables_exist() -> None:
+    table = reports.table_of("t", "T", [{"a": float("nan"), "b": float("inf"), "c": 1.5}])
+    assert table.rows == ({"a": None, "b": None, "c": 1.5},)
+    view = reports.View(tables=(table,), problems=(reports.Problem("No SLA in force."),))
+    with pytest.raises(NotFound, match="No SLA in force") as info:
+        view.table("missing")
+    assert info.value.hint == "Tables: t."
