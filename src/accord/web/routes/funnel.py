@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from accord.data.state import UserRecord
 from accord.data.warehouse import Warehouse
 from accord.web.capability import ViewPublic, table_enum, table_response
 from accord.web.charts import funnel_chart, funnel_over_time_chart
@@ -34,6 +35,17 @@ def current(runtime: Runtime, warehouse: Warehouse) -> View:
     )
 
 
+def current_for(runtime: Runtime, warehouse: Warehouse, user: UserRecord) -> View:
+    """The page's tables with *user*'s breaches first (kept per user, like the page)."""
+    version = runtime.version()
+    view = runtime.cache.get(
+        "funnel-view",
+        version,
+        lambda: funnel_view(runtime.workspace, runtime.definitions, warehouse),
+    )
+    return runtime.cache.get(("funnel-view", user.name), version, lambda: for_user(view, user))
+
+
 def _charts(view: View) -> dict[str, dict[str, Any]]:
     charts: dict[str, dict[str, Any]] = {}
     stages = view.get("stages")
@@ -52,10 +64,10 @@ def funnel_page(
     request: Request, user: FunnelViewer, runtime: RuntimeDep, warehouse: WarehouseDep
 ) -> Response:
     """The funnel, both sides of the SLA, the breaches (the caller's own first), feedback."""
-    view = current(runtime, warehouse)
+    view = current_for(runtime, warehouse, user)
     charts = runtime.cached("funnel-charts", lambda: _charts(view))
     return render(
-        request, "funnel.html", user=user, view=for_user(view, user), charts=charts,
+        request, "funnel.html", user=user, view=view, charts=charts,
         mine=lambda row: mine(user, row.get("owner")),
     )  # fmt: skip
 
@@ -75,6 +87,6 @@ def funnel_table(
     listing: ListingDep,
 ) -> Page[dict[str, Any]] | Response:
     """One table of the page; ``sla_breaches`` lists the caller's own breaches first."""
-    view = for_user(current(runtime, warehouse), user)
+    view = current_for(runtime, warehouse, user)
     name = str(table.value)  # type: ignore[attr-defined]
     return table_response(view.table(name), listing, f"accord-funnel-{name}.csv")
