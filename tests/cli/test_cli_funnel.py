@@ -1,5 +1,6 @@
-"""``accord funnel`` on the demo workspace (before identity resolution: people are keyed
-``<system>:<id>``), checked against pandas on the demo's raw files."""
+"""``accord funnel`` on the demo workspace, checked against pandas on the demo's raw files
+(people keyed as the workspace keys them: the resolved person when ``accord resolve`` has
+written the crosswalk, else ``<system>:<id>``)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,19 @@ def _ok(demo_run: tuple[Path, Result]) -> Path:
     return demo_dir
 
 
-def raw_mql_keys(data: Path) -> pd.DataFrame:
-    """key (``system:id``, as before resolution) and ts of every MQL event in the raw files."""
+def crosswalk(root: Path) -> dict[str, str] | None:
+    """``system:id`` -> person from the workspace's crosswalk, or None before resolution."""
+    with Workspace.open(root).warehouse(read_only=True) as wh:
+        if "identity_people" not in wh.tables():
+            return None
+        xw = wh.duckdb.execute(
+            "SELECT source_system || ':' || record_id AS k, person_id FROM identity_people"
+        ).fetchdf()
+    return dict(zip(xw.k, xw.person_id, strict=True))
+
+
+def raw_mql_keys(data: Path, root: Path) -> pd.DataFrame:
+    """Person key and ts of every MQL event in the raw files."""
     hs = pd.read_csv(data / "hubspot-contacts.csv", dtype=str)
     col = "Became a Marketing Qualified Lead Date"
     hs = hs.dropna(subset=[col])
@@ -36,7 +48,11 @@ def raw_mql_keys(data: Path) -> pd.DataFrame:
             "ts": pd.to_datetime(lc.ts, utc=True).dt.tz_localize(None),
         }
     )
-    return pd.concat([a, b], ignore_index=True)
+    out = pd.concat([a, b], ignore_index=True)
+    people = crosswalk(root)
+    if people is not None:
+        out["key"] = [people.get(k, k) for k in out.key]
+    return out
 
 
 def test_funnel_table_labels_both_forms_and_cites(invoke: Any, demo_run: Any) -> None:
@@ -47,6 +63,8 @@ def test_funnel_table_labels_both_forms_and_cites(invoke: Any, demo_run: Any) ->
         assert text in r.stdout
     assert "Definitions: b2b_funnel v1" in r.stdout
     assert "mql_handoff_sla v1" in r.stdout
+    resolved = crosswalk(demo_dir) is not None
+    assert ("until `accord resolve` runs" in r.stderr) is not resolved
 
 
 def test_funnel_json_counts_equal_pandas(invoke: Any, demo_run: Any) -> None:
@@ -57,8 +75,9 @@ def test_funnel_json_counts_equal_pandas(invoke: Any, demo_run: Any) -> None:
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert [d["name"] for d in data["definitions"]] == ["b2b_funnel", "mql_handoff_sla"]
+    assert data["people_resolved"] is (crosswalk(demo_dir) is not None)
     entered = {x["stage"]: x["entered"] for x in data["reports"]["stages"]["rows"]}
-    first = raw_mql_keys(demo_dir / "data").groupby("key").ts.min()
+    first = raw_mql_keys(demo_dir / "data", demo_dir).groupby("key").ts.min()
     assert entered["mql"] == int(((first >= "2024-01-01") & (first < "2026-01-01")).sum())
     assert data["reports"]["cohort"]["kind"] == "cohort"
     assert data["reports"]["period"]["kind"] == "period"

@@ -1,5 +1,5 @@
 """``accord sla``, ``accord sla breaches``, ``accord feedback leads`` and ``accord
-forecast accuracy`` on the demo workspace (before identity resolution)."""
+forecast accuracy`` on the demo workspace."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_sla_json_mqls_per_month_equal_pandas(invoke: Any, demo_run: Any) -> Non
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["clock"] == "calendar"
-    mql = raw_mql_keys(demo_dir / "data")
+    mql = raw_mql_keys(demo_dir / "data", demo_dir)
     want = mql.groupby(mql.ts.dt.strftime("%Y-%m")).key.nunique().to_dict()
     rows = data["marketing"]["rows"]
     assert len(rows) == 24

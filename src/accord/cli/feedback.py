@@ -116,5 +116,8 @@ def leads(
         title="Recycled leads and what happened to them",
         empty="No recycled leads in the window.",
     )
-    print_notes((result.acceptance, result.reasons, result.recycled, result.lead_value))
+    print_notes(
+        (result.acceptance, result.reasons, result.recycled, result.lead_value),
+        resolved=result.resolved,
+    )
     out().print(escape(cite_line(result.citations)))

@@ -76,8 +76,16 @@ def cite_line(citations: Sequence[Citation]) -> str:
     return "Definitions: " + "; ".join(str(c) for c in citations)
 
 
-def print_notes(reports: Iterable[Report]) -> None:
+UNRESOLVED = (
+    "note: people are source records until `accord resolve` runs (a HubSpot MQL and the "
+    "Salesforce lead sales worked count as two people)."
+)
+
+
+def print_notes(reports: Iterable[Report], *, resolved: bool = True) -> None:
     """Each edge case met (a reason, not a crash) on stderr, once."""
+    if not resolved:
+        err().print(escape(UNRESOLVED))
     seen: set[str] = set()
     for r in reports:
         for n in r.notes:
@@ -177,7 +185,7 @@ def _print_table(result: FunnelResult) -> None:
             title="Sales velocity = created x win rate x average deal size / cycle days "
             "(per day); pipeline = amount created",
         )
-    print_notes(result.reports().values())
+    print_notes(result.reports().values(), resolved=result.resolved)
     out().print(escape(cite_line(result.citations)))
 
 

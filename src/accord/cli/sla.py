@@ -174,7 +174,7 @@ def scorecard(
         title="Sales' side: compliance met/(met+breached) per rep; (all) = every rep",
         empty="No hand-offs in the window.",
     )
-    print_notes((result.marketing, result.compliance))
+    print_notes((result.marketing, result.compliance), resolved=result.resolved)
     out().print(escape(cite_line(result.citations)))
 
 

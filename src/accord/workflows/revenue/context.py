@@ -41,7 +41,7 @@ from accord.definitions.sql_store import SqlDefinitionStore
 from accord.definitions.store import DefinitionVersion, InForceSnapshot
 from accord.engines.funnel.periods import to_local_py
 from accord.errors import InputError, NotFound
-from accord.identity.keys import with_person_id
+from accord.identity.keys import crosswalk_available, with_person_id
 
 __all__ = [
     "DIMENSIONS",
@@ -85,6 +85,9 @@ class RevenueContext:
     activities: ir.Table
     attributes: ir.Table
     owners: ir.Table
+    resolved: bool = True
+    """Whether ``accord resolve`` has written the person crosswalk (else each source
+    record is its own person)."""
 
     @property
     def funnel_body(self) -> FunnelDefinition:
@@ -310,6 +313,7 @@ def revenue_context(
                 activities=activities,
                 attributes=attributes,
                 owners=owners,
+                resolved=crosswalk_available(wh),
             )
         finally:
             # Materialised intermediate tables drop themselves when collected: let them

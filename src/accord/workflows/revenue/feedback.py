@@ -44,6 +44,8 @@ class FeedbackResult:
     recycled: Report
     lead_value: Report
     citations: tuple[Citation, ...]
+    resolved: bool = True
+    """False before ``accord resolve``: people are source records (``hubspot:123``)."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data: parameters, citations and the four reports."""
@@ -53,6 +55,7 @@ class FeedbackResult:
             "as_of": self.as_of,
             "by": self.by,
             "definitions": [c.to_json() for c in self.citations],
+            "people_resolved": self.resolved,
             "acceptance": report_json(self.acceptance),
             "reasons": report_json(self.reasons),
             "recycled": report_json(self.recycled),
@@ -124,6 +127,7 @@ def feedback_with(
         recycled=rec.cite(**cite),
         lead_value=value.cite(**cite),
         citations=ctx.citations,
+        resolved=ctx.resolved,
     )
 
 

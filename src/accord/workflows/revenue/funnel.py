@@ -77,6 +77,8 @@ class FunnelResult:
     velocity: Report
     over_time: Report
     citations: tuple[Citation, ...]
+    resolved: bool = True
+    """False before ``accord resolve``: people are source records (``hubspot:123``)."""
 
     def reports(self) -> dict[str, Report]:
         """The reports by name."""
@@ -101,6 +103,7 @@ class FunnelResult:
             "by": self.by,
             "within_days": self.within_days,
             "definitions": [c.to_json() for c in self.citations],
+            "people_resolved": self.resolved,
             "reports": {name: report_json(r) for name, r in self.reports().items()},
         }
 
@@ -217,6 +220,7 @@ def funnel_with(
         velocity=velocity.cite(**cite),
         over_time=over.cite(**cite),
         citations=ctx.citations,
+        resolved=ctx.resolved,
     )
 
 

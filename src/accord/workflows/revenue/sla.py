@@ -72,6 +72,8 @@ class SlaResult:
     compliance: Report
     breaches: Report
     citations: tuple[Citation, ...]
+    resolved: bool = True
+    """False before ``accord resolve``: people are source records (``hubspot:123``)."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data: parameters, citations, the three reports."""
@@ -83,6 +85,7 @@ class SlaResult:
             "period": self.period,
             "clock": "business hours" if self.business_hours else "calendar",
             "definitions": [c.to_json() for c in self.citations],
+            "people_resolved": self.resolved,
             "marketing": report_json(self.marketing),
             "compliance": report_json(self.compliance),
             "breaches": report_json(self.breaches),
@@ -213,6 +216,7 @@ def sla_with(
         compliance=comp.cite(**cite),
         breaches=br.cite(**cite),
         citations=ctx.citations,
+        resolved=ctx.resolved,
     )
 
 
