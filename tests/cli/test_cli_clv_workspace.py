@@ -18,7 +18,7 @@ def test_fits_the_revenue_table_and_the_renewal_cohorts(
     ws, _ = demo_run
     result = invoke("clv", "fit", "-w", ws, "--format", "json")
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.stdout.replace("NaN", "null"))
+    doc = json.loads(result.stdout)  # strict JSON: NaN is null
     invoices = pd.read_csv(ws / "data" / "stripe-invoices.csv")
     invoices = invoices[~invoices.Status.isin(["void", "draft", "uncollectible"])]
     days = invoices.assign(day=pd.to_datetime(invoices["Date (UTC)"]).dt.date)

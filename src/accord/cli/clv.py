@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import sys
 from dataclasses import asdict
 from enum import StrEnum
@@ -583,7 +584,8 @@ def fit_workspace(
     citations = [c.to_json() for c in result.citations]
     if fmt is OutputFormat.json:
         tx = None if result.transactions is None else as_json(result.transactions, setup, top=top)
-        emit_json({"transactions": tx, "subscriptions": cohorts, "citations": citations})
+        doc = {"transactions": tx, "subscriptions": cohorts, "citations": citations}
+        emit_json(_strict(doc))
         return
     if fmt is OutputFormat.csv:
         if result.transactions is None:
@@ -613,3 +615,14 @@ def fit_workspace(
     )
     if result.citations:
         err().print("Definitions: " + "; ".join(map(str, result.citations)) + ".")
+
+
+def _strict(value: Any) -> Any:
+    """*value* with every NaN as null, so the JSON is strict (RFC 8259)."""
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
