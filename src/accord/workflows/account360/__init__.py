@@ -45,7 +45,8 @@ from accord.workflows.account360._model import (
     TimelineRow,
     UsageSummary,
 )
-from accord.workflows.account360._people import account_members, fetch
+from accord.workflows.account360._people import account_members
+from accord.workflows.account360._sql import Params, ViewWarehouse, query
 from accord.workflows.account360._timeline import Scope, kind_rows, usage_summary
 
 __all__ = [
@@ -66,36 +67,13 @@ __all__ = [
 Source = Workspace | Warehouse
 
 
-class _CachedWarehouse(Warehouse):
-    """The same connection, remembering table lookups for the duration of one view.
-
-    Building the view asks for the table list and the same tables dozens of times (every
-    key lookup checks for the crosswalk); each ask is a catalog query.
-    """
-
-    def __init__(self, wh: Warehouse) -> None:
-        super().__init__(wh.url, wh.backend, wh.read_only)
-        self._tables: list[str] | None = None
-        self._exprs: dict[str, ibis.Table] = {}
-
-    def tables(self) -> list[str]:
-        if self._tables is None:
-            self._tables = super().tables()
-        return self._tables
-
-    def table(self, name: str) -> ibis.Table:
-        if name not in self._exprs:
-            self._exprs[name] = super().table(name)
-        return self._exprs[name]
-
-
 @contextmanager
 def _warehouse(source: Source) -> Iterator[Warehouse]:
     if isinstance(source, Warehouse):
-        yield _CachedWarehouse(source)
+        yield ViewWarehouse(source)
         return
     with source.warehouse(read_only=True) as wh:
-        yield _CachedWarehouse(wh)
+        yield ViewWarehouse(wh)
 
 
 def find_accounts(source: Source, query: str, limit: int | None = 20) -> list[AccountMatch]:
@@ -246,9 +224,13 @@ def _company_records(wh: Warehouse, match: AccountMatch, resolved: bool) -> list
     """``"<system>:<id>"`` of every company record the crosswalk puts in the account."""
     if not resolved:
         return []
-    xw = wh.table(ACCOUNT_CROSSWALK)
-    hits = xw.filter(xw.account_id == match.account_id)
-    df = fetch(wh, hits.select(rec=hits.source_system.concat(":", hits.record_id)))
+
+    def build(p: Params) -> ibis.Table:
+        xw = wh.table(ACCOUNT_CROSSWALK)
+        hits = xw.filter(xw.account_id == p.string("account"))
+        return hits.select(rec=hits.source_system.concat(":", hits.record_id))
+
+    df = query(wh, "company-records", build, account=match.account_id)
     return [str(r) for r in df["rec"]]
 
 
@@ -257,9 +239,13 @@ def _persons(wh: Warehouse, known: dict[str, str], recs: set[str | None]) -> dic
     out = {r: known[r] for r in recs if r is not None and r in known}
     rest = sorted(r for r in recs if r is not None and r not in known)
     if rest and crosswalk_available(wh, PERSON_CROSSWALK):
-        xw = wh.table(PERSON_CROSSWALK)
-        rec = xw.source_system.concat(":", xw.record_id)
-        df = fetch(wh, xw.filter(rec.isin(rest)).select(rec=rec, person_id=xw.person_id))
+
+        def build(p: Params) -> ibis.Table:
+            xw = wh.table(PERSON_CROSSWALK)
+            rec = xw.source_system.concat(":", xw.record_id)
+            return xw.filter(rec.isin(p.strings("recs"))).select(rec=rec, person_id=xw.person_id)
+
+        df = query(wh, "persons", build, recs=rest)
         out.update(zip(df["rec"].astype(str), df["person_id"].astype(str), strict=True))
     return out
 

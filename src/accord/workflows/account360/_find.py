@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+import ibis.expr.types as ir
 import pandas as pd
 
 from accord.data.warehouse import Warehouse
@@ -20,7 +21,8 @@ from accord.identity.keys import ACCOUNT_CROSSWALK, crosswalk_available, with_ac
 from accord.identity.normalise.company import normalise_company
 from accord.identity.normalise.web import normalise_domain
 from accord.workflows.account360._model import AccountMatch
-from accord.workflows.account360._people import fetch
+from accord.workflows.account360._sql import Params
+from accord.workflows.account360._sql import query as run
 
 __all__ = ["AmbiguousAccount", "account_records", "match_accounts", "pick_account"]
 
@@ -52,12 +54,15 @@ def account_records(wh: Warehouse) -> pd.DataFrame:
             "The workspace has no accounts loaded.",
             hint="Load a CRM accounts or companies export with `accord load FILE`.",
         )
-    t = wh.table("accounts")
-    t = with_account_id(wh, t, id_column="account_id", out="resolved")
-    df = fetch(wh, t.select(
-        "source_system", "account_id", "name", "domain", "segment", "owner_id", "created_at",
-        "resolved",
-    ))  # fmt: skip
+
+    def build(_: Params) -> ir.Table:
+        t = with_account_id(wh, wh.table("accounts"), id_column="account_id", out="resolved")
+        return t.select(
+            "source_system", "account_id", "name", "domain", "segment", "owner_id", "created_at",
+            "resolved",
+        )  # fmt: skip
+
+    df = run(wh, "account-records", build)
     df["key"] = df["source_system"] + ":" + df["account_id"]
     domains = {d: normalise_domain(d) for d in df["domain"].dropna().unique()}
     df["ndomain"] = df["domain"].map(domains)
@@ -143,9 +148,14 @@ def match_accounts(
             out.append(_match(members, str(group_id), float(row["score"]), str(row["how"])))
             seen.add(str(group_id))
     if crosswalk_available(wh, ACCOUNT_CROSSWALK):
-        xw = wh.table(ACCOUNT_CROSSWALK)
-        hits = xw.filter((xw.record_id == query.strip()) | (xw.account_id == query.strip()))
-        for acc in fetch(wh, hits.select("account_id").distinct())["account_id"]:
+
+        def build(p: Params) -> ir.Table:
+            xw = wh.table(ACCOUNT_CROSSWALK)
+            q = p.string("q")
+            return xw.filter((xw.record_id == q) | (xw.account_id == q)).select("account_id")
+
+        found = run(wh, "crosswalk-match", build, q=query.strip())["account_id"]
+        for acc in sorted(set(found)):
             if acc not in seen:
                 members = records[records["group"] == acc]
                 out.append(_match(members, str(acc), 1.0, "id"))

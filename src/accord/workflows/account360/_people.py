@@ -22,6 +22,7 @@ from accord.identity.keys import (
     with_person_id,
 )
 from accord.workflows.account360._model import Person
+from accord.workflows.account360._sql import Params, query
 
 __all__ = [
     "PERSON_SOURCES",
@@ -131,23 +132,32 @@ def account_members(
     One warehouse query brings the (few) person-like records of the account; the
     people's descriptions are put together from them.
     """
-    rows = people_rows(wh, tables)
-    cond = rows.acct.isin(list(keys)) | rows.akey.isin(list(keys))
-    if by_domain and domains:
-        cond = cond | rows.domain.isin(list(domains))
-    df = fetch(wh, rows.filter(cond & rows.person_id.notnull()))
+    with_domains = by_domain and bool(domains)
+
+    def build(p: Params) -> ir.Table:
+        rows = people_rows(wh, tables)
+        cond = rows.acct.isin(p.strings("keys")) | rows.akey.isin(p.strings("keys"))
+        if with_domains:
+            cond = cond | rows.domain.isin(p.strings("domains"))
+        return rows.filter(cond & rows.person_id.notnull())
+
+    shape = f"members:{','.join(sorted(tables))}:{with_domains}"
+    df = query(wh, shape, build, keys=list(keys), domains=list(domains) if with_domains else None)
     df = df.astype(object).where(df.notna(), None)
     records = dict(zip(df["rec"], df["person_id"], strict=True))
     if crosswalk_available(wh, PERSON_CROSSWALK) and not df.empty:
-        xw = wh.table(PERSON_CROSSWALK)
-        people_ids = sorted(set(df["person_id"]))
-        more = xw.filter(xw.person_id.isin(people_ids) | xw.account_id.isin(list(keys)))
-        extra = fetch(
-            wh,
-            more.select(
+
+        def records_of(p: Params) -> ir.Table:
+            xw = wh.table(PERSON_CROSSWALK)
+            more = xw.filter(
+                xw.person_id.isin(p.strings("ids")) | xw.account_id.isin(p.strings("keys"))
+            )
+            return more.select(
                 rec=more.source_system.concat(":", more.record_id), person_id=more.person_id
-            ),
-        )
+            )
+
+        ids = sorted(set(df["person_id"]))
+        extra = query(wh, "member-records", records_of, ids=ids, keys=list(keys))
         records.update(zip(extra["rec"], extra["person_id"], strict=True))
     account_keys = frozenset(str(k) for k in df.loc[df["domain"].isin(domains), "akey"].dropna())
     return Members(_describe(df), records, account_keys if by_domain else frozenset())

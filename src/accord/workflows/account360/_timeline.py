@@ -13,7 +13,8 @@ import pandas as pd
 
 from accord.data.warehouse import Warehouse
 from accord.workflows.account360._model import TimelineRow, UsageSummary
-from accord.workflows.account360._people import fetch, person_table
+from accord.workflows.account360._people import person_table
+from accord.workflows.account360._sql import Params, Value, query
 
 __all__ = ["Scope", "kind_rows", "usage_summary"]
 
@@ -41,25 +42,35 @@ class Scope:
     until: datetime | None
 
 
-def _member(scope: Scope, table: str, person_col: str | None, ts: str) -> ir.Table | None:
+def _member(
+    scope: Scope, p: Params, table: str, person_col: str | None, ts: str, *, window: bool = True
+) -> ir.Table:
     """Rows of *table* that belong to the account, in the window, with ``_person``/``_ts``."""
-    if table not in scope.tables:
-        return None
     t = person_table(scope.wh, table)
     system = t.source_system
-    cond = system.concat(":", t.account_id.cast("string")).isin(list(scope.keys))
+    cond = system.concat(":", t.account_id.cast("string")).isin(p.strings("keys"))
     if person_col is not None:
         rec = system.concat(":", t[person_col].cast("string"))
-        cond = cond | rec.isin(list(scope.people))
+        cond = cond | rec.isin(p.strings("people"))
     else:
         rec = ibis.null("string")
     t = t.mutate(_person=rec, _ts=t[ts].cast("timestamp"))
     t = t.filter(cond)
-    if scope.since is not None:
-        t = t.filter(t._ts >= scope.since)
-    if scope.until is not None:
-        t = t.filter(t._ts < scope.until)
+    if window and p.has("since"):
+        t = t.filter(t._ts >= p.timestamp("since"))
+    if window and p.has("until"):
+        t = t.filter(t._ts < p.timestamp("until"))
     return t
+
+
+def _values(scope: Scope, *, window: bool = True) -> dict[str, Value]:
+    """The parameters of :func:`_member`."""
+    return {
+        "keys": list(scope.keys),
+        "people": list(scope.people),
+        "since": scope.since if window else None,
+        "until": scope.until if window else None,
+    }
 
 
 def _text(v: Any) -> str | None:
@@ -198,9 +209,13 @@ KIND_SOURCES: dict[str, tuple[str, str | None, str, Builder]] = {
 def _campaigns(wh: Warehouse, ids: Sequence[str]) -> dict[str, str]:
     if not ids:
         return {}
-    c = wh.table("campaigns")
-    c = c.filter(c.campaign_id.isin(list(ids)) & c.name.notnull())
-    df = fetch(wh, c.group_by("campaign_id").aggregate(name=c.name.min()))
+
+    def build(p: Params) -> ir.Table:
+        c = wh.table("campaigns")
+        c = c.filter(c.campaign_id.isin(p.strings("ids")) & c.name.notnull())
+        return c.group_by("campaign_id").aggregate(name=c.name.min())
+
+    df = query(wh, "campaigns", build, ids=list(ids))
     return dict(zip(df["campaign_id"].astype(str), df["name"].astype(str), strict=True))
 
 
@@ -209,12 +224,16 @@ def kind_rows(scope: Scope, kind: str, limit: int | None) -> tuple[int, list[Tim
     table, person_col, ts, build = KIND_SOURCES[kind]
     if kind == "opportunity":
         return _opportunities(scope, limit)
-    t = _member(scope, table, person_col, ts)
-    if t is None:
+    if table not in scope.tables:
         return 0, []
-    latest = t.mutate(_n=t.source_id.count().over(ibis.window()))
-    latest = latest.order_by([ibis.desc("_ts"), "source_id"])
-    df = fetch(scope.wh, latest.limit(limit) if limit is not None else latest)
+
+    def latest(p: Params) -> ir.Table:
+        t = _member(scope, p, table, person_col, ts)
+        out = t.mutate(_n=t.source_id.count().over(ibis.window()))
+        out = out.order_by([ibis.desc("_ts"), "source_id"])
+        return out.limit(p.limit("limit")) if p.has("limit") else out
+
+    df = query(scope.wh, f"kind:{kind}", latest, limit=limit, **_values(scope))
     count = int(df["_n"].iloc[0]) if len(df) else 0
     df = df.astype(object).where(df.notna(), None)
     ids = sorted({str(c) for c in df.get("campaign_id", []) if c})
@@ -240,12 +259,15 @@ def _row(kind: str, r: Row, built: tuple[datetime, str | None, str, Row]) -> Tim
 
 def _opportunities(scope: Scope, limit: int | None) -> tuple[int, list[TimelineRow]]:
     """Opportunities give two rows: opened (created_at) and, once closed, closed (closed_at)."""
-    window = Scope(scope.wh, scope.tables, scope.keys, scope.people, None, None)
-    t = _member(window, "opportunities", "contact_id", "created_at")
-    if t is None:
+    if "opportunities" not in scope.tables:
         return 0, []
-    closed = ibis.ifelse(t.is_closed.fill_null(False), t.closed_at.cast("timestamp"), None)
-    df = fetch(scope.wh, t.mutate(_closed=closed))
+
+    def build(p: Params) -> ir.Table:
+        t = _member(scope, p, "opportunities", "contact_id", "created_at", window=False)
+        closed = ibis.ifelse(t.is_closed.fill_null(False), t.closed_at.cast("timestamp"), None)
+        return t.mutate(_closed=closed)
+
+    df = query(scope.wh, "kind:opportunity", build, **_values(scope, window=False))
     df = df.astype(object).where(df.notna(), None)
     rows = [_row("opportunity", r, b) for r in df.to_dict("records") for b in _opportunity(r, {})]
     rows = [
@@ -263,20 +285,28 @@ def usage_summary(scope: Scope, top: int = 5) -> tuple[UsageSummary, list[Timeli
 
     Users are product user records (``"<system>:<user id>"``); two warehouse queries.
     """
-    t = _member(scope, "product_events", "contact_id", "ts")
     empty = UsageSummary(0, 0, None, None, (), ())
-    if t is None:
+    if "product_events" not in scope.tables:
         return empty, []
-    t = t.mutate(month=t._ts.truncate("M"), _feature=t.feature.fill_null(t.event))
-    users = fetch(
-        scope.wh,
-        t.group_by(["month", "_person"]).aggregate(
+
+    def events(p: Params) -> ir.Table:
+        t = _member(scope, p, "product_events", "contact_id", "ts")
+        return t.mutate(month=t._ts.truncate("M"), _feature=t.feature.fill_null(t.event))
+
+    def by_user(p: Params) -> ir.Table:
+        t = events(p)
+        return t.group_by(["month", "_person"]).aggregate(
             n=t.count(), first=t._ts.min(), last=t._ts.max(), system=t.source_system.min()
-        ),
-    )
+        )
+
+    def by_feature(p: Params) -> ir.Table:
+        t = events(p)
+        return t.group_by(["month", "_feature"]).aggregate(n=t.count())
+
+    users = query(scope.wh, "usage:users", by_user, **_values(scope))
     if users.empty:
         return empty, []
-    features = fetch(scope.wh, t.group_by(["month", "_feature"]).aggregate(n=t.count()))
+    features = query(scope.wh, "usage:features", by_feature, **_values(scope))
     monthly = users.groupby("month").agg(
         events=("n", "sum"), users=("_person", "nunique"), system=("system", "min")
     )
