@@ -29,7 +29,9 @@ def test_cli_md_is_up_to_date() -> None:
 
 def _leaves(group: TyperGroup, prefix: str = "") -> dict[str, typer.core.TyperCommand]:
     found: dict[str, typer.core.TyperCommand] = {}
-    for name, command in group.commands.items():
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         if isinstance(command, TyperGroup):
             found |= _leaves(command, f"{prefix}{name} ")
         else:
