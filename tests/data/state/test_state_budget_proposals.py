@@ -16,10 +16,10 @@ def test_0006_adds_and_removes_the_proposal_tables(state_url: str) -> None:
     with StateStore.connect(state_url) as store:
         store.upgrade()
         assert set(inspect(store.engine).get_table_names()) >= TABLES
-        undone = store.downgrade("0005")
-        assert [s.split(":")[0] for s in undone] == ["0006"]
+        undone = store.downgrade("0005_identity_overrides")
+        assert [s.split(":")[0] for s in undone] == ["0006_budget_proposals"]
         assert not TABLES & set(inspect(store.engine).get_table_names())
-        assert [s.split(":")[0] for s in store.upgrade()] == ["0006"]
+        assert [s.split(":")[0] for s in store.upgrade()] == ["0006_budget_proposals"]
 
 
 def test_docstring_example() -> None:

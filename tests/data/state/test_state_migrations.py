@@ -16,6 +16,9 @@ HEAD_TABLES = {
     "definition_versions",
     "definition_signatures",
     "api_tokens",
+    "identity_overrides",
+    "budget_proposals",
+    "budget_decisions",
     VERSION_TABLE,
 }
 

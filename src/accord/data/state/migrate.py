@@ -12,7 +12,7 @@ Examples
 >>> with engine.begin() as conn:
 ...     steps = upgrade(conn)
 >>> [s.split(":")[0] for s in steps]
-['0001_teams_users', '0002_audit_log', '0003_definitions', '0004_api_tokens']
+['0001_teams_users', '0002_audit_log', '0003_definitions', '0004_api_tokens', '0005_identity_overrides', '0006_budget_proposals']
 >>> with engine.connect() as conn:
 ...     current_revision(conn) == head_revision()
 True

@@ -1,6 +1,6 @@
 """Identity overrides: manual merges and splits of resolved people and accounts.
 
-Revision ID: 0005
+Revision ID: 0005_identity_overrides
 Revises: 0004_api_tokens
 Create Date: 2026-11-23
 """
@@ -13,7 +13,7 @@ from alembic import op
 # Register the model on the shared metadata wherever the revisions are loaded.
 import accord.data.state.identity_overrides  # noqa: F401
 
-revision = "0005"
+revision = "0005_identity_overrides"
 down_revision = "0004_api_tokens"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Budget proposals and their decisions (finance and marketing approve a reallocation).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0006_budget_proposals
+Revises: 0005_identity_overrides
 Create Date: 2026-11-23
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 # Register the models on the shared metadata wherever the revisions are loaded.
 import accord.data.state.budget_proposals  # noqa: F401
 
-revision = "0006"
-down_revision = "0005"
+revision = "0006_budget_proposals"
+down_revision = "0005_identity_overrides"
 branch_labels = None
 depends_on = None
 
