@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -12,7 +13,8 @@ from typer.testing import Result
 
 from accord.cli.attribution import demo_section
 from accord.data.workspace import Workspace
-from conftest import Invoke
+
+Invoke = Callable[..., Result]
 
 
 def test_model_comparison_json_cites_the_signed_model(

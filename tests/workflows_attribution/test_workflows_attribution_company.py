@@ -12,7 +12,8 @@ from scipy.stats import spearmanr
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
 from accord.workflows.attribution import Report, Scope, TeamReport, attribute, attribute_teams
-from conftest import Company
+
+Company = Any  # the ``company`` fixture of this folder's conftest.py
 
 
 def run(root: Path, models: tuple[str, ...] = (), **scope: Any) -> Report:
