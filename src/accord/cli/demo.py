@@ -9,6 +9,7 @@ nothing changes (``--fresh`` starts over).
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import typer
 
 from accord.cli._errors import note_interrupt
 from accord.cli._progress import TaskBar, progress_bars
-from accord.cli._render import err
+from accord.cli._render import err, out
 from accord.cli._scorecard_view import print_scorecard
 from accord.cli.load import report_row
 from accord.cli.serve import serve_workspace
@@ -32,7 +33,7 @@ from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
 from accord.definitions.store import Status
 from accord.definitions.workflow import install_starter
-from accord.errors import Conflict
+from accord.errors import AccordError, Conflict
 from accord.settings import CONFIG_FILE
 from accord.workflows.identity.truth import score_against_truth
 from accord.workflows.resolve import resolve_workspace
@@ -189,6 +190,27 @@ def sign_starter(store: SqlDefinitionStore) -> int:
     return given
 
 
+ANALYSES = (
+    ("The funnel", "funnel"),
+    ("The marketing-sales SLA", "sla"),
+    ("Credit: attribution models and teams", "attribution"),
+    ("Unit economics and the budget", "economics"),
+    ("An account, across teams", "account"),
+)
+"""What ``accord demo`` prints after the scorecard: (title, module with ``demo_section``)."""
+
+
+def print_analyses(ws: Workspace) -> None:
+    """Print each analysis's demo section; one that fails says why and the demo goes on."""
+    for title, module_name in ANALYSES:
+        out().rule(title)
+        module = importlib.import_module(f"accord.cli.{module_name}")
+        try:
+            module.demo_section(ws)
+        except AccordError as error:
+            err().print(f"{title}: not shown ({error.message})")
+
+
 def demo(
     ctx: typer.Context,
     directory: Annotated[
@@ -233,6 +255,7 @@ def demo(
         definitions = SqlDefinitionStore(store)
         sign_starter(definitions)
         print_scorecard(ws, [report_row(r) for r in reports], users=users, definitions=definitions)
+    print_analyses(ws)
     if no_serve:
         err().print("web app: not started (--no-serve); `accord serve -w DIR` starts it.")
         return
