@@ -10,6 +10,7 @@ domain is an account on its own, keyed ``"<system>:<id>"``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from difflib import SequenceMatcher
 
 import ibis.expr.types as ir
@@ -43,6 +44,18 @@ class AmbiguousAccount(InputError):
         self.candidates = candidates
 
 
+@lru_cache(maxsize=65536)
+def _domain(value: str) -> str | None:
+    """:func:`normalise_domain`, remembered: the same few thousand domains every view."""
+    return normalise_domain(value)
+
+
+@lru_cache(maxsize=65536)
+def _company(value: str) -> str | None:
+    """:func:`normalise_company`, remembered."""
+    return normalise_company(value)
+
+
 def account_records(wh: Warehouse) -> pd.DataFrame:
     """Company records with their key, normalised domain and name, and their group.
 
@@ -64,7 +77,7 @@ def account_records(wh: Warehouse) -> pd.DataFrame:
 
     df = run(wh, "account-records", build)
     df["key"] = df["source_system"] + ":" + df["account_id"]
-    domains = {d: normalise_domain(d) for d in df["domain"].dropna().unique()}
+    domains = {d: _domain(d) for d in df["domain"].dropna().unique()}
     df["ndomain"] = df["domain"].map(domains)
     if crosswalk_available(wh, ACCOUNT_CROSSWALK):
         df["group"] = df["resolved"]
@@ -77,7 +90,7 @@ def account_records(wh: Warehouse) -> pd.DataFrame:
 def _with_names(records: pd.DataFrame) -> pd.DataFrame:
     """*records* with ``nname``, the normalised company name (computed once, on demand)."""
     if "nname" not in records.columns:
-        names = {n: normalise_company(n) for n in records["name"].dropna().unique()}
+        names = {n: _company(n) for n in records["name"].dropna().unique()}
         records["nname"] = records["name"].map(names)
     return records
 
