@@ -15,7 +15,7 @@ from typer.testing import Result
 from accord.cli.account import demo_section
 from accord.data.workspace import Workspace
 from accord.identity.normalise.web import normalise_domain
-from accord.workflows.account360 import KINDS
+from accord.workflows.account360 import KINDS, account_timeline
 
 Invoke = Callable[..., Result]
 
@@ -100,3 +100,74 @@ def test_demo_section_shows_the_biggest_customer(
     assert "Biggest customer" in printed
     assert name.split()[0] in printed
     assert printed.count("\n") < 40  # a short excerpt
+
+
+def _bad_ids(root: Path, file: str) -> set[str]:
+    """Source ids of the rows the simulator planted as bad in *file* (quarantined on load)."""
+    truth = json.loads((root / "data" / "ground_truth.json").read_text(encoding="utf-8"))
+    return {str(b["source_id"]) for b in truth["bad_rows"] if b["file"] == file}
+
+
+def test_timeline_gathers_systems_under_the_resolved_account(
+    demo_run: tuple[Path, Result],
+) -> None:
+    """After the demo's ``accord resolve``: records of several systems, one account id.
+
+    The expectation comes from the crosswalk ``accord resolve`` wrote and the raw export
+    files, in pandas: a subscription belongs to the account exactly when its Stripe
+    customer is one of the account's company records; a touchpoint belongs at least when
+    its company or its contact record is the account's (a person of the account may have
+    more records through other people-like tables, so the timeline may hold more).
+    """
+    root, made = demo_run
+    assert made.exit_code == 0, made.output
+    with Workspace.open(root).warehouse(read_only=True) as wh:
+        assert {"identity_accounts", "identity_people"} <= set(wh.tables())
+        xa = wh.duckdb.sql("select * from identity_accounts").df()
+        xp = wh.duckdb.sql("select * from identity_people").df()
+    data = root / "data"
+    subs = pd.read_csv(data / "accord-subscriptions.csv", dtype=str)
+    subs = subs[~subs["source_id"].isin(_bad_ids(root, "accord-subscriptions.csv"))]
+    subs_key = subs["source_system"] + ":" + subs["account_id"]
+    xa_key = xa["source_system"] + ":" + xa["record_id"]
+    # The account with company records in the most systems that also pays (ties: by id).
+    paying = set(xa.loc[xa_key.isin(set(subs_key)), "account_id"])
+    spread = xa[xa["account_id"].isin(paying)].groupby("account_id")["source_system"].nunique()
+    acct = sorted(spread.index, key=lambda a: (-spread[a], a))[0]
+    assert spread[acct] >= 2, "the demo should link company records across systems"
+    company = set(xa_key[xa["account_id"] == acct])
+    keys = company | {acct}
+    mine = xp[xp["account_id"] == acct]
+    people_recs = set(mine["source_system"] + ":" + mine["record_id"])
+
+    view = account_timeline(Workspace.open(root), acct)
+
+    assert view.account.account_id == acct
+    assert view.account.resolved
+    assert set(view.account.record_keys) == company
+    got: dict[str, set[str]] = {}
+    for row in view.timeline:
+        got.setdefault(row.kind, set()).add(str(row.source_id))
+    expected_subs = set(subs.loc[subs_key.isin(keys), "source_id"])
+    assert expected_subs
+    assert got.get("subscription", set()) == expected_subs
+    touches = pd.read_csv(data / "accord-touchpoints.csv", dtype=str)
+    touches = touches[~touches["source_id"].isin(_bad_ids(root, "accord-touchpoints.csv"))]
+    t_acct = touches["source_system"] + ":" + touches["account_id"]
+    t_person = touches["source_system"] + ":" + touches["contact_id"]
+    sure = touches[t_acct.isin(keys) | t_person.isin(people_recs)]
+    assert set(sure["source_id"]) <= got.get("touch", set())
+    # Several systems' records sit under the one resolved account id.
+    expected_systems = set(subs.loc[subs_key.isin(keys), "source_system"]) | set(
+        sure["source_system"]
+    )
+    assert len(expected_systems) >= 2
+    assert expected_systems <= {row.source_system for row in view.timeline}
+    # Every HubSpot contact (raw export) the crosswalk puts in the account is one of its
+    # people, under the crosswalk's person id.
+    hub = pd.read_csv(data / "hubspot-contacts.csv", dtype=str)
+    hub_people = mine[
+        (mine["source_system"] == "hubspot") & mine["record_id"].isin(set(hub["Record ID"]))
+    ]
+    assert not hub_people.empty
+    assert set(hub_people["person_id"]) <= {p.person_id for p in view.people}
