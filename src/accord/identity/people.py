@@ -17,13 +17,20 @@ survey respondents) into one frame, :data:`PERSON_FIELDS`, and calls
    and a surname that agree (Jaro-Winkler >= :data:`NAME_AGREEMENT` on each, read in
    either order). Model links that fail the gate, fall below the threshold or conflict
    are kept as *review* candidates.
-4. **Same name at the same company**: equal normalised first name, surname and
-   company (legal forms, case and punctuation folded) link two records (rule
-   ``name_company``): a person's work and personal addresses share nothing else.
+4. **Same name at the same company**: equal normalised first name (nicknames read as
+   the given name: *Ed* = *Edward*), surname and company (its first word, legal forms,
+   case and punctuation folded: *Skeaflaix* = *Skeaflaix Retail, Inc.*) link two
+   records (rule ``name_company``): a person's work and personal addresses share
+   nothing else.
 5. **Work emails that spell a name**: a record with only a company email (a product
    user, a survey respondent) joins the one named person of that company whose name
    the email's user part spells (``ann.lee@acme.io`` -> Ann Lee of Acme; rule
    ``email_name``); ambiguous spellings link nobody.
+6. **Personal emails that spell a name**: a nameless record with only a free-mail
+   address joins the one person of the whole workspace whose full name its user part
+   spells (``camille.bailey8@gmail.com`` -> Camille Bailey; rule ``personal_email``,
+   :mod:`accord.identity.personal_email`); a spelling that fits several people links
+   nobody and is put up for review (``name ambiguous``).
 
 References
 ----------
@@ -48,6 +55,8 @@ from accord.identity.normalise import (
     normalise_company,
     normalise_person_name,
 )
+from accord.identity.normalise.nicknames import given_name_root
+from accord.identity.personal_email import personal_email_links
 from accord.identity.resolve import DEFAULT_THRESHOLD, resolve_records
 
 __all__ = ["NAME_AGREEMENT", "PERSON_FIELDS", "PeopleLinks", "link_people"]
@@ -91,12 +100,14 @@ class PeopleLinks:
         Cluster label per input record (input order): the position of its first record.
     probability, rule
         Per record: the strongest accepted link touching it (1.0 and ``email``,
-        ``phone``, ``crm_id``; the model's probability and ``model``), NaN / ``None``
+        ``phone``, ``crm_id``, ``name_company``, ``email_name``, ``personal_email``;
+        the model's probability and ``model``), NaN / ``None``
         for a record alone.
     review
         Candidate pairs for a person: ``left``, ``right`` (keys, ``left < right``),
-        ``match_probability`` and ``why`` (``below threshold``, ``names differ`` or
-        ``conflict``).
+        ``match_probability`` and ``why`` (``below threshold``, ``names differ``,
+        ``conflict``, or ``name ambiguous``: a personal address that spells the name
+        of several people, see :mod:`accord.identity.personal_email`).
     model_status
         What the model did (``trained``, or why only exact keys were used).
     """
@@ -176,27 +187,42 @@ def link_people(
         review = _review_frame(doubt, keys)
 
     all_edges = pd.concat(edges, ignore_index=True) if edges else _edges(np.array([]), [], 1, "")
-    left = all_edges["left"].to_numpy(dtype=np.int64)
-    right = all_edges["right"].to_numpy(dtype=np.int64)
-    labels = cluster_links(n, left, right)
-    extra = _email_name_links(records, labels)
-    if len(extra):
-        all_edges = pd.concat([all_edges, extra], ignore_index=True)
-        left = all_edges["left"].to_numpy(dtype=np.int64)
-        right = all_edges["right"].to_numpy(dtype=np.int64)
-        labels = cluster_links(n, left, right)
+    labels = _relabel(n, all_edges)
+    by_work_email = _email_name_links(records, labels)
+    if len(by_work_email):
+        all_edges = pd.concat([all_edges, by_work_email], ignore_index=True)
+        labels = _relabel(n, all_edges)
+    by_personal_email, ambiguous = personal_email_links(records, labels)
+    if len(by_personal_email):
+        all_edges = pd.concat([all_edges, by_personal_email], ignore_index=True)
+        labels = _relabel(n, all_edges)
+    if len(ambiguous):
+        more = _review_frame(ambiguous, keys)
+        review = pd.concat([review, more], ignore_index=True) if len(review) else more
+        review = review.sort_values(
+            ["match_probability", "left", "right"], ascending=[False, True, True]
+        ).reset_index(drop=True)
     probability, rule = _strongest(n, all_edges)
     return PeopleLinks(labels, probability, rule, review, status)
+
+
+def _relabel(n: int, edges: pd.DataFrame) -> np.ndarray:
+    left = edges["left"].to_numpy(dtype=np.int64)
+    right = edges["right"].to_numpy(dtype=np.int64)
+    return cluster_links(n, left, right)
 
 
 def _name_company_links(records: pd.DataFrame, max_group: int = 5) -> pd.DataFrame:
     """Records with the same full name at the same company (normalised) are one person.
 
     A work and a personal address of one person share nothing else a key could use.
-    Groups larger than *max_group* (a placeholder name) link nobody.
+    The first name is read through its nickname (*Ed* and *Edward* agree, see
+    :func:`accord.identity.normalise.nicknames.given_name_root`) and the company by its
+    first word (:func:`_company_stem`). Groups larger than *max_group* (a placeholder
+    name) link nobody.
     """
     key = [
-        f"{_ascii(f)} {_ascii(s)} @{normalise_company(c)}"
+        f"{given_name_root(_ascii(f))} {_ascii(s)} @{_company_stem(c)}"
         if isinstance(f, str)
         and isinstance(s, str)
         and isinstance(c, str)
@@ -213,6 +239,17 @@ def _name_company_links(records: pd.DataFrame, max_group: int = 5) -> pd.DataFra
     frame["size"] = frame.groupby("key")["row"].transform("size")
     frame = frame[(frame["row"] != frame["first"]) & (frame["size"] <= max_group)]
     return _edges(frame["first"].to_numpy(), frame["row"].to_numpy(), 1.0, "name_company")
+
+
+def _company_stem(value: str) -> str:
+    """The first word of the normalised company name (``skeaflaix retail`` -> ``skeaflaix``).
+
+    Records of one company spell it with and without its descriptor (*Skeaflaix* and
+    *Skeaflaix Retail*); a first word under three letters keeps the whole name.
+    """
+    name = normalise_company(value) or ""
+    first = name.split(" ", 1)[0]
+    return first if len(first) >= 3 else name
 
 
 def _ascii(value: object) -> str:
