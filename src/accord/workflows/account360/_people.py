@@ -7,7 +7,7 @@ when their email is at one of the account's domains.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ibis
@@ -16,6 +16,7 @@ import pandas as pd
 
 from accord.data.warehouse import Warehouse
 from accord.identity.keys import (
+    ACCOUNT_CROSSWALK,
     PERSON_CROSSWALK,
     crosswalk_available,
     with_account_id,
@@ -26,6 +27,7 @@ from accord.workflows.account360._sql import Params, query
 
 __all__ = [
     "PERSON_SOURCES",
+    "Keep",
     "Members",
     "PersonSource",
     "account_members",
@@ -73,13 +75,22 @@ def person_table(wh: Warehouse, name: str) -> ir.Table:
     return t
 
 
-def people_rows(wh: Warehouse, tables: set[str]) -> ir.Table:
-    """One row per person-like record: person, record key, account keys and details."""
+Keep = Callable[[ir.Table, PersonSource], ir.BooleanValue]
+
+
+def people_rows(wh: Warehouse, tables: set[str], keep: Keep | None = None) -> ir.Table:
+    """One row per person-like record: person, record key, account keys and details.
+
+    *keep*, when given, filters each source table first (a condition on its raw columns),
+    so that the crosswalk joins only see the few records that can matter.
+    """
     parts = []
     for src in PERSON_SOURCES:
         if src.table not in tables:
             continue
         t = person_table(wh, src.table)
+        if keep is not None:
+            t = t.filter(keep(t, src))
         raw = {"source_system", src.person_column, src.account_column, src.email, src.phone,
                src.title, *src.name}  # fmt: skip
         t = t.select(*sorted(c for c in raw if c is not None)).distinct()
@@ -135,7 +146,7 @@ def account_members(
     with_domains = by_domain and bool(domains)
 
     def build(p: Params) -> ir.Table:
-        rows = people_rows(wh, tables)
+        rows = people_rows(wh, tables, _can_belong(wh, p, with_domains))
         cond = rows.acct.isin(p.strings("keys")) | rows.akey.isin(p.strings("keys"))
         if with_domains:
             cond = cond | rows.domain.isin(p.strings("domains"))
@@ -161,6 +172,43 @@ def account_members(
         records.update(zip(extra["rec"], extra["person_id"], strict=True))
     account_keys = frozenset(str(k) for k in df.loc[df["domain"].isin(domains), "akey"].dropna())
     return Members(_describe(df), records, account_keys if by_domain else frozenset())
+
+
+def _can_belong(wh: Warehouse, p: Params, with_domains: bool) -> Keep:
+    """A condition on a source table's raw columns that every record of the account meets.
+
+    A record belongs when its resolved person's account or its company's account is one
+    of the keys (or, before resolution, its email is at one of the domains). Its company
+    record then is a key or a crosswalk record of a key, or its person record is a
+    crosswalk record of a key: cheap tests, applied before the crosswalk joins; the exact
+    test follows them.
+    """
+    accounts = crosswalk_available(wh, ACCOUNT_CROSSWALK)
+    people = crosswalk_available(wh, PERSON_CROSSWALK)
+
+    def keep(t: ir.Table, src: PersonSource) -> ir.BooleanValue:
+        keys = p.strings("keys")
+        company = t.source_system.concat(
+            ":", t[src.account_column or src.person_column].cast("string")
+        )
+        person = t.source_system.concat(":", t[src.person_column].cast("string"))
+        cond = company.isin(keys)
+        if accounts:
+            xa = wh.table(ACCOUNT_CROSSWALK)
+            xa = xa.filter(xa.account_id.isin(keys))
+            cond = cond | company.isin(
+                xa.select(rec=xa.source_system.concat(":", xa.record_id)).rec
+            )
+        if people:
+            xp = wh.table(PERSON_CROSSWALK)
+            xp = xp.filter(xp.account_id.isin(keys))
+            cond = cond | person.isin(xp.select(rec=xp.source_system.concat(":", xp.record_id)).rec)
+        if with_domains and src.email is not None:
+            email = t[src.email].lower().strip().nullif("")
+            cond = cond | email_domain(email).isin(p.strings("domains"))
+        return cond
+
+    return keep
 
 
 def _describe(df: pd.DataFrame) -> tuple[Person, ...]:
