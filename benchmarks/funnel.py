@@ -25,8 +25,11 @@ What it does:
    - the *SLA*: the hand-off table (materialised once), per-rep and per-team
      compliance, the 100 worst breaches, and marketing's monthly scorecard.
 
-   It prints each step's wall time, the total against the floor (target: within 10x)
-   and the peak resident memory. Not part of the test suite.
+   It prints each step's wall and CPU time (the process's, DuckDB's threads included:
+   on a shared, loaded machine wall time is mostly waiting for a core, so compare CPU),
+   the total against the floor (target: within 10x) and the peak resident memory. The
+   one-time library imports of the first Ibis execute (pandas, Arrow converters) are
+   timed apart and not counted. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -95,10 +98,13 @@ wh = open_warehouse("duckdb://" + sys.argv[1], read_only=True)
 con, steps = wh.duckdb, {}
 
 def timed(name, fn):
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     out = fn()
     steps[name] = time.perf_counter() - start
+    cpu[name] = time.process_time() - cpu0
     return out
+
+cpu = {}
 
 floor = []
 for _ in range(3):
@@ -125,7 +131,12 @@ rules = tuple(F.StageRule(s, after=after.get(s)) for s in stages)
 side = (F.SideRule("recycled"), F.SideRule("disqualified"), F.SideRule("lost"))
 kw = dict(start=start, end=end)
 
-total = time.perf_counter()
+# one-time library imports (pandas, Arrow converters) happen on the first Ibis execute:
+# paid once per process, reported apart from the funnel and SLA
+start = time.perf_counter()
+ibis.memtable({"a": [1]}).to_pyarrow()
+warmup = time.perf_counter() - start
+total, total_cpu = time.perf_counter(), time.process_time()
 fe = timed(
     "funnel: first entries",
     lambda: F.funnel_entries(events, stages=rules, entity_col="person_id"),
@@ -150,12 +161,13 @@ timed("sla: compliance", lambda: S.sales_compliance(h))
 timed("sla: breaches", lambda: S.breach_list(h, limit=100))
 timed("sla: marketing", lambda: S.marketing_sla(events, terms=S.MarketingTerms(), as_of=end,
                                                 entity_col="person_id", **kw))
-total = time.perf_counter() - total
+total, total_cpu = time.perf_counter() - total, time.process_time() - total_cpu
 handoffs = h.table.count().to_pyarrow().as_py()
 people = fe.table.count().to_pyarrow().as_py()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"rows": rows, "people": people, "handoffs": handoffs, "floor": min(floor),
-                  "total": total, "steps": steps, "peak_mb": peak}))
+                  "total": total, "total_cpu": total_cpu, "warmup": warmup, "steps": steps,
+                  "cpu": cpu, "peak_mb": peak}))
 """
 
 
@@ -172,10 +184,12 @@ def main() -> None:
     print(f"\nworkspace: {args.accounts:,} accounts, {r['people']:,} people in the funnel, "
           f"{r['rows']:,} lifecycle events, {r['handoffs']:,} hand-offs")  # fmt: skip
     for name, seconds in r["steps"].items():
-        print(f"  {name:<28} {seconds:7.2f} s")
+        print(f"  {name:<28} {seconds:7.2f} s wall {r['cpu'][name]:7.2f} s CPU")
+    print(f"one-time library imports (not counted): {r['warmup']:.2f} s")
     print(f"floor (bare DuckDB scan of lifecycle_events): {r['floor']:.3f} s")
     print(f"funnel + SLA total: {r['total']:.2f} s = {r['total'] / r['floor']:.0f}x the floor "
-          f"(target 10x); peak memory {r['peak_mb']:,.0f} MB")  # fmt: skip
+          f"(target 10x), {r['total_cpu']:.2f} s CPU; "
+          f"peak memory {r['peak_mb']:,.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":
