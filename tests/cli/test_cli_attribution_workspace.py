@@ -104,4 +104,4 @@ def test_demo_section(demo_run: tuple[Path, Result], capsys: object) -> None:
     captured = capsys.readouterr()  # type: ignore[attr-defined]
     assert "Team credit" in captured.out
     assert "in force:" in captured.out  # the header wraps at 80 columns
-    assert "attribution_model v1" in captured.out
+    assert "attribution_model v1" in captured.err  # citations go to stderr
