@@ -10,8 +10,8 @@ domain is an account on its own, keyed ``"<system>:<id>"``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -136,12 +136,19 @@ def _scores(records: pd.DataFrame, query: str) -> pd.DataFrame:
 
 
 def _similarity(query: str, name: str) -> float:
-    """difflib ratio; 0.9 when the query starts the name, 0.85 when it is words of it."""
+    """difflib ratio; 0.9 when the query starts the name, 0.85 when it is words of it.
+
+    A ratio below :data:`FUZZY_MIN` (no match) may come back as 0.
+    """
     if name.startswith(query + " "):
         return 0.9
     if f" {query} " in f" {name} ":
         return 0.85
-    return SequenceMatcher(None, query, name).ratio()
+    m = SequenceMatcher(None, query, name)
+    # Upper bounds of the ratio first: most names are far from the query.
+    if m.real_quick_ratio() < FUZZY_MIN or m.quick_ratio() < FUZZY_MIN:
+        return 0.0
+    return m.ratio()
 
 
 def match_accounts(
@@ -150,16 +157,12 @@ def match_accounts(
     """Every account *query* matches, best first (see :func:`find_accounts`)."""
     records = account_records(wh) if records is None else records
     scored = _scores(records, query)
-    out: list[AccountMatch] = []
-    seen: set[str] = set()
+    hits: dict[str, tuple[float, str]] = {}  # group -> (score, how)
     if not scored.empty:
         best = scored.sort_values(["score", "group"], ascending=[False, True])
-        for group_id, row in (
-            best.groupby("group", sort=False).head(1).set_index("group").iterrows()
-        ):
-            members = records[records["group"] == group_id]
-            out.append(_match(members, str(group_id), float(row["score"]), str(row["how"])))
-            seen.add(str(group_id))
+        first = best.groupby("group", sort=False).head(1)
+        for group_id, score, how in zip(first["group"], first["score"], first["how"], strict=True):
+            hits[str(group_id)] = (float(score), str(how))
     if crosswalk_available(wh, ACCOUNT_CROSSWALK):
 
         def build(p: Params) -> ir.Table:
@@ -168,13 +171,14 @@ def match_accounts(
             return xw.filter((xw.record_id == q) | (xw.account_id == q)).select("account_id")
 
         found = run(wh, "crosswalk-match", build, q=query.strip())["account_id"]
-        for acc in sorted(set(found)):
-            if acc not in seen:
-                members = records[records["group"] == acc]
-                out.append(_match(members, str(acc), 1.0, "id"))
-                seen.add(str(acc))
-    out.sort(key=lambda m: (-m.score, m.account_id))
-    return out[:limit] if limit is not None else out
+        for acc in sorted({str(a) for a in found}):
+            hits.setdefault(acc, (1.0, "id"))
+    ranked = sorted(hits, key=lambda g: (-hits[g][0], g))
+    ranked = ranked[:limit] if limit is not None else ranked
+    # Describe only the accounts returned: a common word can match hundreds.
+    wanted = records[records["group"].isin(ranked)]
+    groups = dict(iter(wanted.groupby("group", sort=False)))
+    return [_match(groups.get(g, records.iloc[0:0]), g, hits[g][0], hits[g][1]) for g in ranked]
 
 
 def describe(m: AccountMatch) -> str:
