@@ -128,7 +128,7 @@ def _scores(records: pd.DataFrame, query: str) -> pd.DataFrame:
         scored.loc[exact, ["score", "how"]] = [1.0, "name"]
         rest = scored[(scored["score"] < 1.0) & records["nname"].notna()]
         ratios = {n: _similarity(name, n) for n in rest["nname"].unique()}
-        fuzzy = rest["nname"].map(ratios)
+        fuzzy = rest["nname"].map(ratios).astype("float64")  # float even when empty
         good = fuzzy[fuzzy >= FUZZY_MIN]
         scored.loc[good.index, "score"] = good * 0.95
         scored.loc[good.index, "how"] = "fuzzy-name"
