@@ -15,13 +15,15 @@ survey respondents) into one frame, :data:`PERSON_FIELDS`, and calls
    often a phone; a model left to itself learns "same company" as much as "same
    person". A model link therefore joins two records only when both carry a first name
    and a surname that agree (Jaro-Winkler >= :data:`NAME_AGREEMENT` on each, read in
-   either order). Model links that fail the gate, fall below the threshold or conflict
-   are kept as *review* candidates.
+   either order), and never joins two clusters holding work addresses that differ
+   only by a number (``patricia@``, ``patricia2@``: namesakes). Model links that fail
+   the gate, fall below the threshold or conflict are kept as *review* candidates.
 4. **Same name at the same company**: equal normalised first name (nicknames read as
    the given name: *Ed* = *Edward*), surname and company (its first word, legal forms,
    case and punctuation folded: *Skeaflaix* = *Skeaflaix Retail, Inc.*) link two
-   records (rule ``name_company``): a person's work and personal addresses share
-   nothing else.
+   records (rule ``name_company``, :mod:`accord.identity.name_company`): a person's
+   work and personal addresses share nothing else. Numbered work addresses
+   (``patricia@``, ``patricia2@``) mark namesakes, whose group links nobody.
 5. **Work emails that spell a name**: a record with only a company email (a product
    user, a survey respondent) joins the one named person of that company whose name
    the email's user part spells (``ann.lee@acme.io`` -> Ann Lee of Acme; rule
@@ -49,13 +51,13 @@ import pandas as pd
 
 from accord.identity.clustering import cluster_links
 from accord.identity.columns import ColumnKind, ColumnMap, RecognisedColumn
+from accord.identity.name_company import name_company_links, numbered_namesakes
 from accord.identity.normalise import (
     account_domain,
     email_local_part,
     normalise_company,
     normalise_person_name,
 )
-from accord.identity.normalise.nicknames import given_name_root
 from accord.identity.personal_email import personal_email_links
 from accord.identity.resolve import DEFAULT_THRESHOLD, resolve_records
 
@@ -151,7 +153,7 @@ def link_people(
         right = np.array([position[str(x)] for x in xref[has]], dtype=np.int64)
         edges.append(_edges(left, right, 1.0, "crm_id"))
 
-    edges.append(_name_company_links(records))
+    edges.append(name_company_links(records))
     usable = records[list(_IDENTIFYING)].notna().any(axis=1).to_numpy()
     rows = np.flatnonzero(usable)
     review = pd.DataFrame(columns=["left", "right", "match_probability", "why"])
@@ -174,6 +176,8 @@ def link_people(
         edges.append(exact[["left", "right", "match_probability", "rule"]])
         model = links[links["rule"] == "model"].copy()
         model["names_agree"] = _names_agree(records, model)
+        sure = _relabel(n, pd.concat(edges, ignore_index=True))
+        model["conflict"] = model["conflict"] | _joins_namesakes(records, sure, model)
         accept = (
             (model["match_probability"] >= threshold) & ~model["conflict"] & model["names_agree"]
         )
@@ -206,50 +210,33 @@ def link_people(
     return PeopleLinks(labels, probability, rule, review, status)
 
 
+def _joins_namesakes(records: pd.DataFrame, labels: np.ndarray, links: pd.DataFrame) -> pd.Series:
+    """Whether each link would join clusters holding numbered namesakes' work addresses.
+
+    ``patricia@`` and ``patricia2@gafioent.app`` are two colleagues of one name
+    (:func:`accord.identity.name_company.numbered_namesakes`); a model link that would
+    put both in one person is a conflict.
+    """
+    if links.empty:
+        return pd.Series([], dtype=bool)
+    emails = pd.Series(records["email"].to_numpy()).groupby(labels).agg(list).to_dict()
+    flags = [
+        numbered_namesakes(emails[labels[a]] + emails[labels[b]])
+        if labels[a] != labels[b]
+        else False
+        for a, b in zip(
+            links["left"].to_numpy(dtype=np.int64),
+            links["right"].to_numpy(dtype=np.int64),
+            strict=True,
+        )
+    ]
+    return pd.Series(flags, index=links.index, dtype=bool)
+
+
 def _relabel(n: int, edges: pd.DataFrame) -> np.ndarray:
     left = edges["left"].to_numpy(dtype=np.int64)
     right = edges["right"].to_numpy(dtype=np.int64)
     return cluster_links(n, left, right)
-
-
-def _name_company_links(records: pd.DataFrame, max_group: int = 5) -> pd.DataFrame:
-    """Records with the same full name at the same company (normalised) are one person.
-
-    A work and a personal address of one person share nothing else a key could use.
-    The first name is read through its nickname (*Ed* and *Edward* agree, see
-    :func:`accord.identity.normalise.nicknames.given_name_root`) and the company by its
-    first word (:func:`_company_stem`). Groups larger than *max_group* (a placeholder
-    name) link nobody.
-    """
-    key = [
-        f"{given_name_root(_ascii(f))} {_ascii(s)} @{_company_stem(c)}"
-        if isinstance(f, str)
-        and isinstance(s, str)
-        and isinstance(c, str)
-        and len(_ascii(f)) > 1
-        and len(_ascii(s)) > 1
-        and normalise_company(c)
-        else None
-        for f, s, c in zip(
-            records["first_name"], records["last_name"], records["company"], strict=True
-        )
-    ]
-    frame = pd.DataFrame({"key": key, "row": np.arange(len(records), dtype=np.int64)}).dropna()
-    frame["first"] = frame.groupby("key")["row"].transform("min")
-    frame["size"] = frame.groupby("key")["row"].transform("size")
-    frame = frame[(frame["row"] != frame["first"]) & (frame["size"] <= max_group)]
-    return _edges(frame["first"].to_numpy(), frame["row"].to_numpy(), 1.0, "name_company")
-
-
-def _company_stem(value: str) -> str:
-    """The first word of the normalised company name (``skeaflaix retail`` -> ``skeaflaix``).
-
-    Records of one company spell it with and without its descriptor (*Skeaflaix* and
-    *Skeaflaix Retail*); a first word under three letters keeps the whole name.
-    """
-    name = normalise_company(value) or ""
-    first = name.split(" ", 1)[0]
-    return first if len(first) >= 3 else name
 
 
 def _ascii(value: object) -> str:

@@ -3,7 +3,7 @@
 A survey respondent, product user or support requester often carries only a personal
 (free-mail) address, while the same person is known elsewhere by name with a work
 address. :func:`personal_email_links` reads the user part of such an address as a name
-(``first.last``, ``first_last``, ``firstlast``, ``last.first``, ``f.last``, ``flast``;
+(``first.last``, ``first_last``, ``firstlast``, ``last.first``;
 a ``+tag`` and trailing digits dropped, accents and case folded) and links the record
 to the one person in the whole workspace who bears exactly that name (rule
 ``personal_email``).
@@ -15,14 +15,16 @@ The rule is deliberately narrow:
 * only free-mail addresses (:func:`accord.identity.normalise.is_free_mail_domain`):
   work addresses are read against their company by the ``email_name`` rule;
 * a first name alone (``mary730@``) is never enough: the user part must hold a
-  surname of at least two letters;
+  surname of at least two letters; an initial and surname (``mmiller294@``) is too
+  common to link and only yields review pairs (``why`` = ``initial only``): on the
+  simulated companies one such link in eleven was wrong;
 * a spelling that fits more than one person (two *Michael Miller*, or *Mary Miller*
   and *Mark Miller* for ``mmiller``) links nobody: the pairs are left to review
   (``why`` = ``name ambiguous``).
 
 Examples
 --------
->>> name_spellings("ann", "lee") == {"annlee", "leeann", "alee"}
+>>> name_spellings("ann", "lee") == {"annlee", "leeann"}
 True
 >>> personal_user_part("Ann.Lee+news42@gmail.com")
 'annlee'
@@ -60,7 +62,7 @@ def name_spellings(first: str, last: str) -> set[str]:
     """
     if len(first) < 1 or len(last) < 2:
         return set()
-    return {first + last, last + first, first[0] + last}
+    return {first + last, last + first}
 
 
 def personal_user_part(email: object) -> str | None:
@@ -102,18 +104,20 @@ def personal_email_links(
     ambiguous : pandas.DataFrame
         ``left``, ``right`` (record positions), ``match_probability`` (``1 / k`` for
         ``k`` people who fit: nothing tells them apart) and ``why``
-        (``name ambiguous``): one pair per person who fits, for review.
+        (``name ambiguous``, ``initial only``): one pair per person who fits.
     """
     first = [_ascii(v) for v in records["first_name"]]
     last = [_ascii(v) for v in records["last_name"]]
     named = np.array([len(f) > 1 and len(s) > 1 for f, s in zip(first, last, strict=True)])
     cluster_named = pd.Series(named).groupby(labels).transform("any").to_numpy(dtype=bool)
     index: dict[str, dict[int, int]] = {}
+    initials: dict[str, dict[int, int]] = {}
     for i in np.flatnonzero(named):
         for spelling in name_spellings(first[i], last[i]):
             index.setdefault(spelling, {}).setdefault(int(labels[i]), int(i))
+        initials.setdefault(first[i][0] + last[i], {}).setdefault(int(labels[i]), int(i))
     links: list[tuple[int, int]] = []
-    doubt: list[tuple[int, int, float]] = []
+    doubt: list[tuple[int, int, float, str]] = []
     emails = records["email"].to_numpy()
     for i in np.flatnonzero(~cluster_named):
         user = personal_user_part(emails[i])
@@ -121,11 +125,13 @@ def personal_email_links(
         if len(people) == 1:
             links.append((int(i), next(iter(people.values()))))
         elif 1 < len(people) <= max_candidates:
-            doubt += [(int(i), j, 1.0 / len(people)) for j in people.values()]
+            doubt += [(int(i), j, 1.0 / len(people), "name ambiguous") for j in people.values()]
+        elif not people and user and user in initials and len(initials[user]) <= max_candidates:
+            fits = initials[user]
+            doubt += [(int(i), j, 1.0 / len(fits), "initial only") for j in fits.values()]
     found = pd.DataFrame(links, columns=["left", "right"], dtype=np.int64)
     found["match_probability"] = 1.0
     found["rule"] = "personal_email"
-    ambiguous = pd.DataFrame(doubt, columns=["left", "right", "match_probability"])
+    ambiguous = pd.DataFrame(doubt, columns=["left", "right", "match_probability", "why"])
     ambiguous = ambiguous.astype({"left": np.int64, "right": np.int64, "match_probability": float})
-    ambiguous["why"] = "name ambiguous"
     return found, ambiguous
