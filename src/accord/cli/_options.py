@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import getpass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from accord.errors import InputError
 
 __all__ = ["AsUser", "Format", "OutputFormat", "WorkspaceDir", "cli_actor"]
 
@@ -56,3 +59,19 @@ def cli_actor(as_user: str | None) -> str:
     except (KeyError, OSError):  # no passwd entry (containers)
         login = "unknown"
     return f"cli:{login}"
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    """A ``YYYY-MM-DD`` option value as a date (``None`` stays ``None``).
+
+    Raises
+    ------
+    InputError
+        *value* is not an ISO date; the message names *option*.
+    """
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from exc

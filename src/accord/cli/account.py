@@ -6,17 +6,16 @@ module prints it (Rich sections, JSON with the Python API's keys, or CSV timelin
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import ibis
 import typer
 from rich.markup import escape
 
-from accord.cli._options import Format, OutputFormat, WorkspaceDir
+from accord.cli._options import Format, OutputFormat, WorkspaceDir, parse_date
 from accord.cli._render import emit_json, emit_rows, err, out, rich_table
 from accord.data.workspace import Workspace
-from accord.errors import AccordError, InputError
+from accord.errors import AccordError
 from accord.identity.keys import with_account_id
 from accord.workflows.account360 import KINDS, Account360, account_timeline
 
@@ -24,15 +23,6 @@ __all__ = ["account", "demo_section"]
 
 COLUMNS = ("when", "team", "kind", "summary", "person", "source")
 CSV_COLUMNS = ("ts", "team", "kind", "summary", "person", "source_system", "source_id")
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from exc
 
 
 def _print_sections(view: Account360) -> None:
@@ -122,8 +112,8 @@ def account(
     view = account_timeline(
         ws,
         query,
-        since=_day(since, "--since"),
-        until=_day(until, "--until"),
+        since=parse_date(since, "--since"),
+        until=parse_date(until, "--until"),
         limit=limit,
         kinds=kind or None,
     )

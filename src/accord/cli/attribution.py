@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, assert_never
@@ -23,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from accord.cli._files import read_table
-from accord.cli._options import Format, OutputFormat, WorkspaceDir
+from accord.cli._options import Format, OutputFormat, WorkspaceDir, parse_date
 from accord.cli._progress import TaskBar, progress_bars
 from accord.cli._render import emit_json, err, out
 from accord.data.workspace import Workspace
@@ -76,15 +75,6 @@ class ShapleyGame(StrEnum):
     conversion_rate = "conversion_rate"
 
 
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from exc
-
-
 Level = Annotated[LevelChoice, typer.Option("--level", help="Journeys of people or of accounts.")]
 ConversionOpt = Annotated[
     ConversionChoice | None,
@@ -117,8 +107,8 @@ def _scope(
         conversion=conversion.value if conversion else None,
         by=by.value,
         lookback_days=lookback,
-        start=_day(start, "--from"),
-        end=_day(end, "--to"),
+        start=parse_date(start, "--from"),
+        end=parse_date(end, "--to"),
         order=order,
         include_nulls=include_nulls,
         shapley_game="conversion_rate" if shapley_game == "conversion_rate" else "conversions",

@@ -16,14 +16,13 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from accord.cli._options import Format, OutputFormat, WorkspaceDir
+from accord.cli._options import Format, OutputFormat, WorkspaceDir, parse_date
 from accord.cli._render import emit_json, emit_rows, err, out
 from accord.cli.definitions import open_definitions
 from accord.data.workspace import Workspace
 from accord.definitions.results import Citation
 from accord.definitions.sql_store import SqlDefinitionStore
 from accord.engines.funnel import Report
-from accord.errors import InputError
 from accord.workflows.revenue.funnel import FunnelResult, funnel_report
 
 __all__ = [
@@ -58,12 +57,8 @@ class FunnelGrain(StrEnum):
 
 def parse_day(value: str | None, option: str) -> dt.datetime | None:
     """A ``YYYY-MM-DD`` option as local midnight (``None`` stays ``None``)."""
-    if value is None:
-        return None
-    try:
-        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
-    except ValueError as exc:
-        raise InputError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from exc
+    day = parse_date(value, option)
+    return None if day is None else dt.datetime.combine(day, dt.time())
 
 
 def pct(value: Any) -> str:

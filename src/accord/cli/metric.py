@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from accord.cli._options import Format, OutputFormat, WorkspaceDir
+from accord.cli._options import Format, OutputFormat, WorkspaceDir, parse_date
 from accord.cli._render import emit_json, err, out, rich_table
 from accord.cli.definitions import open_definitions
 from accord.data.schema import TABLES
@@ -68,15 +67,6 @@ def format_value(value: float | None, spec: MetricDefinition | None) -> str:
         return ""
     fmt = spec.body.format if spec is not None else None
     return format(value, fmt or ",.2f")
-
-
-def _parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from exc
 
 
 def _emit(result: MetricResult, spec: MetricDefinition | None, fmt: OutputFormat) -> None:
@@ -138,7 +128,7 @@ def metric(
     The output names the definition version of the metric and of every metric it is built
     from, and who signed each. Without --grain, one total over the range.
     """
-    start, end = _parse_date(from_, "--from"), _parse_date(to, "--to")
+    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
     ws = Workspace.open(workspace)
     with open_definitions(workspace) as store, ws.warehouse(read_only=True) as wh:
         outcome = evaluate_metric(
