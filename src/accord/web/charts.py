@@ -114,8 +114,11 @@ def funnel_chart(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     )
 
 
-def funnel_over_time_chart(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Lines: people entering each stage by period."""
+def funnel_over_time_chart(
+    rows: Sequence[Mapping[str, Any]], grain: str = "month"
+) -> dict[str, Any]:
+    """Lines: people entering each stage by period (a ``week`` or a ``month``)."""
+    weekly = grain == "week"
     values = [
         {"period": _iso(r["period_start"]), "stage": r["stage"], "entered": r["entered"]}
         for r in rows
@@ -123,13 +126,14 @@ def funnel_over_time_chart(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     ]
     order = list(dict.fromkeys(v["stage"] for v in values))
     return _spec(
-        "People entering each stage, by month",
+        f"People entering each stage, by {'week' if weekly else 'month'}",
         values,
         height=180,
         mark={"type": "line", "point": True, "tooltip": True},
         encoding={
-            "x": {"field": "period", "type": "temporal", "timeUnit": "yearmonth", "title": None,
-                  "axis": {"format": "%b %y", "labelAngle": 0}},
+            "x": {"field": "period", "type": "temporal",
+                  "timeUnit": "yearmonthdate" if weekly else "yearmonth", "title": None,
+                  "axis": {"format": "%d %b %y" if weekly else "%b %y", "labelAngle": 0}},
             "y": {"field": "entered", "type": "quantitative", "title": "people entering"},
             "color": {"field": "stage", "type": "nominal", "sort": order},
         },

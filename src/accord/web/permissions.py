@@ -20,6 +20,8 @@ upload_data              admins; leads of marketing and sales (marketing/sales o
 view_definitions         everyone signed in
 propose_definition       admins; leads of a team that owns the definition
 sign_definition          leads of a team that owns the definition, for their team
+propose_budget           everyone signed in (as ``accord budget propose``: any active
+                         user; a finance lead and a marketing lead still approve)
 approve_budget           leads of finance and marketing
 manage_users             admins
 view_audit               admins
@@ -69,6 +71,7 @@ class Action(StrEnum):
     VIEW_DEFINITIONS = "view_definitions"
     PROPOSE_DEFINITION = "propose_definition"
     SIGN_DEFINITION = "sign_definition"
+    PROPOSE_BUDGET = "propose_budget"
     APPROVE_BUDGET = "approve_budget"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
@@ -123,6 +126,7 @@ PERMISSIONS: Mapping[Action, Rule] = {
     Action.VIEW_DEFINITIONS: Rule((EVERYONE,)),
     Action.PROPOSE_DEFINITION: Rule((ADMINS,), owning_team=(LEADS,)),
     Action.SIGN_DEFINITION: Rule((), owning_team=(LEADS,)),
+    Action.PROPOSE_BUDGET: Rule((EVERYONE,)),
     Action.APPROVE_BUDGET: Rule((_leads_of("finance", "marketing"),)),
     Action.MANAGE_USERS: Rule((ADMINS,)),
     Action.VIEW_AUDIT: Rule((ADMINS,)),

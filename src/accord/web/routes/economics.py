@@ -1,30 +1,46 @@
-"""The Economics page: the budget recommendation and the budget proposals, with approve
-and reject for the leads of finance and marketing (page and API)."""
+"""The Economics page: unit economics, the budget recommendation and the budget
+proposals: propose the recommended allocation (anyone signed in, as ``accord budget
+propose``), approve and reject (the leads of finance and marketing), page and API.
+
+Page and API take the filters of ``accord economics`` (:func:`economics_filters`):
+``by`` (cohort, channel or segment) and ``period`` (the cohort length).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
+from accord.data.state import UserRecord
 from accord.data.warehouse import Warehouse
+from accord.errors import InputError
 from accord.web.capability import ViewPublic, table_enum, table_response
 from accord.web.charts import grouped_bars
-from accord.web.deps import BudgetApprover, EconomicsViewer, RuntimeDep, WarehouseDep
+from accord.web.deps import BudgetApprover, EconomicsViewer, Permit, RuntimeDep, WarehouseDep
+from accord.web.filters import FilterForm, Select, choice, options, query_string
 from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
 from accord.web.models import Page, Public
 from accord.web.pages import render
+from accord.web.permissions import Action
 from accord.web.runtime import Runtime
 from accord.web.services.economics import (
+    BY,
+    PERIODS,
     TABLES,
+    EconomicsArgs,
     ProposalPublic,
     economics_view,
     list_proposals,
+    propose_allocation,
+    workspace_fit,
 )
 from accord.web.services.reports import View
 from accord.workflows import proposals as workflow
+from accord.workflows.budget import WorkspaceFit
 
 __all__ = ["api", "pages"]
 
@@ -36,15 +52,82 @@ ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The proposal's
 Why = Annotated[str, Form(min_length=1, max_length=2000)]
 
 
+BudgetProposer = Annotated[UserRecord, Depends(Permit(Action.PROPOSE_BUDGET))]
+"""Who may propose a budget allocation (the permission table's ``propose_budget``)."""
+Note = Annotated[str | None, Form(max_length=2000)]
+MAX_BUDGET = 1e12
+
+
 class RejectionIn(Public):
     """Why a proposal is rejected."""
 
     why: str = Field(min_length=1, max_length=2000)
 
 
-def current(runtime: Runtime, warehouse: Warehouse) -> View:
-    """The page's tables, cached until the data or the definitions change."""
-    return runtime.cached("economics-view", lambda: economics_view(runtime.definitions, warehouse))
+class ProposalIn(Public):
+    """A new budget proposal: the recommended split of a weekly budget."""
+
+    budget: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_BUDGET,
+        description="Weekly budget to split (default: the historical weekly spend).",
+    )
+    note: str | None = Field(default=None, max_length=2000, description="Why, for the approvers.")
+
+
+def economics_filters(
+    by: Annotated[
+        str | None, Query(max_length=40, description="Only this split: cohort, channel, segment.")
+    ] = None,
+    period: Annotated[
+        str | None, Query(max_length=40, description="Cohort length: month, quarter or year.")
+    ] = None,
+) -> EconomicsArgs:
+    """The page's filters from the query string (a bad value: 422)."""
+    return EconomicsArgs(
+        by=cast(Any, choice(by, "by", BY)), period=cast(Any, choice(period, "period", PERIODS))
+    )
+
+
+FiltersDep = Annotated[EconomicsArgs, Depends(economics_filters)]
+
+
+def _query(args: EconomicsArgs) -> str:
+    return query_string([("by", args.by), ("period", args.period)])
+
+
+def fit(runtime: Runtime, warehouse: Warehouse) -> WorkspaceFit:
+    """The workspace's marketing-mix model, cached until the data or definitions change:
+    the page shows its recommendation and a proposal stores that same one."""
+    return runtime.cached("economics-fit", lambda: workspace_fit(runtime.definitions, warehouse))
+
+
+def current(runtime: Runtime, warehouse: Warehouse, args: EconomicsArgs) -> View:
+    """The page's tables for *args*, cached until the data or the definitions change."""
+    return runtime.cached(
+        ("economics-view", args.key()),
+        lambda: economics_view(
+            runtime.definitions, warehouse, args, fit=lambda: fit(runtime, warehouse)
+        ),
+    )
+
+
+def _budget(value: str | None) -> float | None:
+    """The form's weekly budget (blank: the historical weekly spend)."""
+    text = (value or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        amount = float(text)
+    except ValueError:
+        amount = math.nan
+    if not (0 < amount <= MAX_BUDGET):
+        raise InputError(
+            f"The weekly budget {text[:40]!r} is not a positive amount.",
+            hint="Write a number such as 25000, or leave it blank for the current weekly spend.",
+        )
+    return amount
 
 
 def _charts(view: View) -> dict[str, dict[str, Any]]:
@@ -77,15 +160,46 @@ def _charts(view: View) -> dict[str, dict[str, Any]]:
 
 @pages.get("/economics")
 def economics_page(
-    request: Request, user: EconomicsViewer, runtime: RuntimeDep, warehouse: WarehouseDep
+    request: Request,
+    user: EconomicsViewer,
+    runtime: RuntimeDep,
+    warehouse: WarehouseDep,
+    args: FiltersDep,
 ) -> Response:
-    """The budget recommendation and the proposals (approve/reject for those who may)."""
-    view = current(runtime, warehouse)
-    charts = runtime.cached("economics-charts", lambda: _charts(view))
+    """Unit economics, the budget recommendation and the proposals (propose, approve,
+    reject for those who may)."""
+    view = current(runtime, warehouse, args)
+    charts = runtime.cached(("economics-charts", args.key()), lambda: _charts(view))
+    form = FilterForm(
+        action="/economics",
+        period=None,
+        selects=(
+            Select("by", "Split", options(BY, "cohort, channel and segment"), args.by),
+            Select("period", "Cohort length", options(PERIODS, "quarter"), args.period),
+        ),
+        query=_query(args),
+    )
     return render(
         request, "economics.html", user=user, view=view, charts=charts,
-        proposals=list_proposals(runtime.state),
+        proposals=list_proposals(runtime.state), form=form, qs=_query(args),
     )  # fmt: skip
+
+
+@pages.post("/economics/proposals")
+def propose_page(
+    user: BudgetProposer,
+    runtime: RuntimeDep,
+    warehouse: WarehouseDep,
+    budget: Annotated[str | None, Form(max_length=40)] = None,
+    note: Note = None,
+) -> Response:
+    """Store the recommended allocation (of *budget* a week, default the current weekly
+    spend) as a proposal awaiting a finance lead and a marketing lead."""
+    amount = _budget(budget)
+    made = propose_allocation(
+        runtime.state, fit(runtime, warehouse), user=user.name, budget=amount, note=note
+    )
+    return RedirectResponse(f"/economics#proposal-{made.id}", status_code=303)
 
 
 @pages.post("/economics/proposals/{proposal_id}/approve")
@@ -105,9 +219,23 @@ def reject_page(
 
 
 @api.get("/economics", response_model=ViewPublic)
-def economics(user: EconomicsViewer, runtime: RuntimeDep, warehouse: WarehouseDep) -> ViewPublic:
-    """The page's tables (names, sizes), the definition versions used, and any problem."""
-    return ViewPublic.of(current(runtime, warehouse))
+def economics(
+    user: EconomicsViewer, runtime: RuntimeDep, warehouse: WarehouseDep, args: FiltersDep
+) -> ViewPublic:
+    """The page's tables (names, sizes), the definition versions used, the parameters
+    and any problem, for the filters given."""
+    return ViewPublic.of(current(runtime, warehouse, args))
+
+
+@api.post("/economics/proposals", response_model=ProposalPublic, status_code=201)
+def propose(
+    body: ProposalIn, user: BudgetProposer, runtime: RuntimeDep, warehouse: WarehouseDep
+) -> ProposalPublic:
+    """Propose the recommended split of a weekly budget (default: the current weekly
+    spend), as ``accord budget propose``: it awaits a finance lead and a marketing lead."""
+    return propose_allocation(
+        runtime.state, fit(runtime, warehouse), user=user.name, budget=body.budget, note=body.note
+    )
 
 
 @api.get("/economics/{table}", response_model=Page[dict[str, Any]], responses=CSV_RESPONSE)
@@ -117,10 +245,11 @@ def economics_table(
     runtime: RuntimeDep,
     warehouse: WarehouseDep,
     listing: ListingDep,
+    args: FiltersDep,
 ) -> Page[dict[str, Any]] | Response:
-    """One table of the page."""
+    """One table of the page, for the filters given."""
     name = str(table.value)  # type: ignore[attr-defined]
-    view = current(runtime, warehouse)
+    view = current(runtime, warehouse, args)
     return table_response(view.table(name), listing, f"accord-economics-{name}.csv")
 
 

@@ -12,12 +12,18 @@
 - **Proposals** (:mod:`accord.workflows.proposals`): a recommendation stored for
   approval; approved once a finance lead **and** a marketing lead approve, closed by
   one rejection with a reason. Read from the state store on every request (they are
-  small), never cached.
+  small), never cached. :func:`propose_allocation` stores the recommendation shown (the
+  same fit) as a new proposal, as ``accord budget propose`` does.
+
+:class:`EconomicsArgs` carries the options of ``accord economics`` the page takes: the
+split (``by``) and the cohort length (``period``). The workflow has no date window: its
+figures cover all the data loaded.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -28,17 +34,59 @@ from accord.definitions.results import Citation
 from accord.definitions.sql_store import SqlDefinitionStore
 from accord.web.models import Public
 from accord.web.services.reports import Table, View, attempt, merge, table_of
-from accord.workflows.budget import fit_workspace, recommend
+from accord.workflows.budget import WorkspaceFit, fit_workspace, recommend
 from accord.workflows.economics import By, Period, unit_economics
-from accord.workflows.proposals import missing_approvals, proposals
+from accord.workflows.proposals import missing_approvals, proposals, propose
 
 __all__ = [
+    "BY",
+    "PERIODS",
     "TABLES",
     "DecisionPublic",
+    "EconomicsArgs",
     "ProposalPublic",
     "economics_view",
     "list_proposals",
+    "propose_allocation",
+    "workspace_fit",
 ]
+
+BY: tuple[By, ...] = ("cohort", "channel", "segment")
+"""``by``: the split shown (``accord economics --by``); none: all three."""
+PERIODS: tuple[Period, ...] = ("month", "quarter", "year")
+"""``period``: the cohort length with ``by=cohort`` (``accord economics --period``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EconomicsArgs:
+    """The options of ``accord economics`` the page takes.
+
+    Attributes
+    ----------
+    by
+        Only this split (``None``: cohort, channel and segment).
+    period
+        Cohort length (``None``: quarter on the page; ``accord economics`` defaults
+        to month).
+    """
+
+    by: By | None = None
+    period: Period | None = None
+
+    def splits(self) -> tuple[tuple[By, Period], ...]:
+        """The (split, period) pairs computed."""
+        cohort: Period = self.period or "quarter"
+        both: tuple[tuple[By, Period], ...] = (
+            ("cohort", cohort),
+            ("channel", self.period or "month"),
+            ("segment", self.period or "month"),
+        )
+        return tuple(s for s in both if self.by is None or s[0] == self.by)
+
+    def key(self) -> tuple[Any, ...]:
+        """What results for these options are cached under."""
+        return (self.by, self.period)
+
 
 TABLES: dict[str, str] = {
     "by_cohort": "Unit economics by cohort (quarter of acquisition)",
@@ -108,8 +156,34 @@ def list_proposals(state: StateStore) -> list[ProposalPublic]:
     return [ProposalPublic.of(r) for r in reversed(proposals(state))]
 
 
-def _recommendation(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
-    model = fit_workspace(warehouse, definitions=store.snapshot())
+def workspace_fit(store: SqlDefinitionStore, warehouse: Warehouse) -> WorkspaceFit:
+    """The marketing-mix model of the workspace, as ``accord budget`` fits it."""
+    return fit_workspace(warehouse, definitions=store.snapshot())
+
+
+def propose_allocation(
+    state: StateStore,
+    model: WorkspaceFit,
+    *,
+    user: str,
+    budget: float | None = None,
+    note: str | None = None,
+) -> ProposalPublic:
+    """Store *model*'s recommended split of *budget* (default: the historical weekly
+    spend) as a proposal by *user*, awaiting a finance lead and a marketing lead.
+
+    Raises
+    ------
+    InputError
+        The budget is not positive or no allocation fits it.
+    NotFound
+        *user* is not an Accord user.
+    """
+    rec = recommend(model, budget=budget)
+    return ProposalPublic.of(propose(state, rec, user=user, note=(note or "").strip() or None))
+
+
+def _recommendation(model: WorkspaceFit) -> View:
     rec = recommend(model)
     periods = rec.allocation.periods
     channels = [
@@ -150,18 +224,13 @@ def _recommendation(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
     )
 
 
-def _unit_economics(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
+def _unit_economics(store: SqlDefinitionStore, warehouse: Warehouse, args: EconomicsArgs) -> View:
     snapshot = store.snapshot()
     tables: list[Table] = []
     notes: list[str] = []
     citations: dict[tuple[str, int], Citation] = {}
     parameters: tuple[tuple[str, str], ...] = ()
-    splits: tuple[tuple[By, Period], ...] = (
-        ("cohort", "quarter"),
-        ("channel", "month"),
-        ("segment", "month"),
-    )
-    for by, period in splits:
+    for by, period in args.splits():
         result = unit_economics(warehouse, definitions=snapshot, by=by, period=period)
         rows = [asdict(result.total), *(asdict(r) for r in result.rows)]
         tables.append(table_of(f"by_{by}", TABLES[f"by_{by}"], rows))
@@ -171,6 +240,8 @@ def _unit_economics(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
             ("gross_margin", f"{result.gross_margin:.0%}"),
             ("months", str(result.months)),
             ("paid_channels", ", ".join(result.paid_channels)),
+            ("by", args.by or "cohort, channel, segment"),
+            ("cohort_period", dict(args.splits()).get("cohort", "")),
         )
     return View(
         tables=tuple(tables),
@@ -180,7 +251,14 @@ def _unit_economics(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
     )
 
 
-def economics_view(store: SqlDefinitionStore, warehouse: Warehouse) -> View:
-    """Every table of the page, or the reasons there are none (each part on its own)."""
-    return merge(attempt(lambda: _unit_economics(store, warehouse)),
-                 attempt(lambda: _recommendation(store, warehouse)))  # fmt: skip
+def economics_view(
+    store: SqlDefinitionStore,
+    warehouse: Warehouse,
+    args: EconomicsArgs = EconomicsArgs(),
+    fit: Callable[[], WorkspaceFit] | None = None,
+) -> View:
+    """Every table of the page for *args*, or the reasons there are none (each part on
+    its own). *fit* gives the marketing-mix model (default: fitted here)."""
+    model = fit or (lambda: workspace_fit(store, warehouse))
+    return merge(attempt(lambda: _unit_economics(store, warehouse, args)),
+                 attempt(lambda: _recommendation(model())))  # fmt: skip

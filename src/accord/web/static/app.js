@@ -22,4 +22,31 @@
   } else {
     drawCharts();
   }
+  // Report filters: a preset clears the dates and a date clears the preset; blank fields
+  // are left out of the address; charts are drawn again after HTMX swaps the report.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    var form = field.closest && field.closest("form.filters");
+    if (!form) { return; }
+    if (field.hasAttribute("data-preset") && field.value) {
+      form.querySelectorAll("[data-day]").forEach(function (d) { d.value = ""; });
+    } else if (field.hasAttribute("data-day") && field.value) {
+      form.querySelector("[data-preset]").value = "";
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.filters")) { return; }
+    var blank = Array.prototype.filter.call(form.elements, function (e) {
+      return e.name && !e.disabled && e.type !== "checkbox" && e.value === "";
+    });
+    blank.forEach(function (e) { e.disabled = true; });
+    setTimeout(function () { blank.forEach(function (e) { e.disabled = false; }); }, 0);
+  }, true);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.id === "report") {
+      document.body.dataset.chartsReady = "";
+      drawCharts();
+    }
+  });
 })();
