@@ -113,7 +113,9 @@ CALLS: dict[tuple[str, str], Call] = {
         "/economics/proposals/999999/reject", data={"why": "too much on events"}
     ),
     ("GET", "/api/v1/economics"): Call("/api/v1/economics"),
-    ("POST", "/api/v1/economics/proposals"): Call("/api/v1/economics/proposals", json={"budget": -1}),
+    ("POST", "/api/v1/economics/proposals"): Call(
+        "/api/v1/economics/proposals", json={"budget": -1}
+    ),
     ("GET", "/api/v1/economics/{table}"): Call("/api/v1/economics/budget_recommendation"),
     ("GET", "/api/v1/budget/proposals"): Call("/api/v1/budget/proposals"),
     ("GET", "/api/v1/budget/proposals/{proposal_id}"): Call("/api/v1/budget/proposals/999999"),
