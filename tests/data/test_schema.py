@@ -9,7 +9,7 @@ from accord.data.schema import KEY_COLUMNS, LIFECYCLE_STAGES, TABLES, Table
 DESIGN_TABLES = {
     "accounts", "contacts", "touchpoints", "campaigns", "spend", "lifecycle_events",
     "activities", "opportunities", "product_events", "tickets", "feedback", "revenue",
-    "subscriptions", "exposures",
+    "subscriptions", "exposures", "owners",
 }  # fmt: skip
 
 

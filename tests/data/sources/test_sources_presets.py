@@ -14,6 +14,7 @@ from accord.errors import MappingError, NotFound
 OUTSIDE = {
     "hubspot-contacts", "hubspot-deals", "salesforce-leads", "salesforce-opportunities",
     "google-ads-campaigns", "meta-ads", "zendesk-tickets", "stripe-invoices",
+    "hubspot-users", "salesforce-users",
 }  # fmt: skip
 
 
