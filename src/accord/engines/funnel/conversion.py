@@ -208,17 +208,20 @@ def cohort_expr(
     """Per period and group, the cohort entering *from_stage* and, per to-stage,
     ``conv_<to>``, ``within_<to>``, ``skipped_<to>`` counts plus ``entered``/``mature``."""
     t = entries.table
-    x = t[from_stage]
     cutoff = ibis.literal(as_of)
-    t = t.filter(window.contains(x) & (x <= cutoff))
+    t = t.filter(window.contains(t[from_stage]) & (t[from_stage] <= cutoff))
+    # each reach time is a sizeable expression: compute it once, as a column, so the
+    # SQL (and its compile and bind time) stays linear in the stages
+    tos = list(to_stages)
+    t = t.mutate(**{f"_r_{to}": reach(t, entries, from_stage, to) for to in tos})
     x = t[from_stage]
     aggs: dict[str, ir.Value] = {"entered": t.count()}
     mature = ibis.literal(False)
     if within_days is not None:
         mature = x + ibis.interval(seconds=int(within_days * _DAY)) <= cutoff
         aggs["mature"] = mature.cast("int64").sum()
-    for to in to_stages:
-        r = reach(t, entries, from_stage, to)
+    for to in tos:
+        r = t[f"_r_{to}"]
         got = r.notnull() & (r <= cutoff)
         aggs[f"conv_{to}"] = got.cast("int64").sum()
         aggs[f"skipped_{to}"] = (got & (t[to].isnull() | (t[to] != r))).cast("int64").sum()

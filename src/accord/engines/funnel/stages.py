@@ -201,22 +201,31 @@ def funnel_entries(
         if rule.after is None:
             aggs[rule.name] = ev.ts.min(where=hit)
     wide = ev.group_by("entity").aggregate(**aggs)
+    # Stages with ``after`` are computed on narrow tables (entity, first time): a chain
+    # (sql after sal after mql) reads the previous link's small table, not the wide one,
+    # so the generated SQL does not repeat the whole chain for every link.
+    firsts: dict[str, ir.Table] = {}
     for rule in stages:
         if rule.after is None:
             continue
-        cand = ev.filter(ev.stage.isin(list(rule.events)))
-        pre = wide.select(p_entity=wide.entity, pre=wide[rule.after])
+        cand = ev.filter(ev.stage.isin(list(rule.events))).select("entity", "ts")
+        if rule.after in firsts:
+            prev = firsts[rule.after]
+            pre = prev.select(p_entity=prev.f_entity, pre=prev.f_ts)
+        else:
+            pre = wide.select(p_entity=wide.entity, pre=wide[rule.after])
         j = cand.join(pre, cand.entity == pre.p_entity)
         ok = j.pre.notnull() & (j.ts >= j.pre)
-        first = j.group_by(j.entity.name("f_entity")).aggregate(
+        firsts[rule.name] = j.group_by(j.entity.name("f_entity")).aggregate(
             f_ts=j.ts.min(where=ok), f_bad=(~ok).cast("int64").sum()
         )
+    for name, first in firsts.items():
         wide = wide.left_join(first, wide.entity == first.f_entity)
-        n_rule = wide[f"n_{rule.name}"]
+        n_rule = wide[f"n_{name}"]
         wide = wide.mutate(
             **{
-                rule.name: wide.f_ts,
-                f"ignored_{rule.name}": ibis.ifelse(wide.f_ts.isnull(), n_rule, wide.f_bad),
+                name: wide.f_ts,
+                f"ignored_{name}": ibis.ifelse(wide.f_ts.isnull(), n_rule, wide.f_bad),
             }
         ).drop("f_entity", "f_ts", "f_bad")
     attr_cols: tuple[str, ...] = ()
