@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from accord.data.workspace import Workspace
+from accord.definitions.attribution import AttributionDefinition, Shapley
 from accord.definitions.sql_store import SqlDefinitionStore
 from accord.workflows.attribution import Report, Scope, TeamReport, attribute, attribute_teams
 
@@ -37,21 +39,71 @@ def test_markov_and_shapley_rank_channels_as_the_planted_journeys(company: Compa
     """MQLs of people, all touches before the decision (as the truth counts them).
 
     Removal effects and Zhao et al.'s game credit a channel for the conversions of the
-    journeys that include it, so they must rank channels as the truth's realised MQLs
-    with the channel in the journey (``mqls_with``). They do not recover the ranking of
-    the planted *incremental* effects here (Spearman about 0.3-0.45 on this company):
-    exposure is unequal, and only an experiment measures incrementality
-    (docs/attribution.md, "What the numbers do not say").
+    journeys that include it, so they rank channels as the truth's realised MQLs with
+    the channel in the journey (``mqls_with``), not as the planted *incremental* effects:
+    exposure is unequal (docs/attribution.md, "What the numbers do not say").
     """
     planted = company.truth["channels"]["channels"]
     report = run(company.resolved, ("markov", "shapley"), conversion="mql", lookback_days=3650)
     names = sorted(planted)
     with_channel = [planted[c]["mqls_with"] for c in names]
+    incremental = [planted[c]["incremental_mqls"] for c in names]
     for model in ("markov", "shapley"):
         credit = [report.result(model).credit(c) for c in names]
         assert spearmanr(with_channel, credit).statistic >= 0.9, model
+        assert spearmanr(incremental, credit).statistic <= 0.6, model
         top = sorted(names, key=lambda c: -report.result(model).credit(c))[:3]
         assert set(top) <= set(sorted(names, key=lambda c: -planted[c]["mqls_with"])[:4])
+
+
+def test_fitted_shapley_recovers_the_planted_incremental_ranking(company: Company) -> None:
+    """The ``fitted_rate`` game (logistic conversion probabilities per channel set, on
+    converting *and* non-converting journeys) ranks channels as the planted incremental
+    MQLs (issue #6's quality bar).
+
+    Measured (1,000 accounts, 3,650-day lookback, 11 planted channels; Spearman of
+    credit vs ``incremental_mqls``): seeds 1, 2, 3, 4, 5, 7, 11, 23, 42, 101 give
+    0.95, 0.95, 0.95, 0.91, 0.94, 0.88, 0.97, 0.98, 0.91, 0.85 (this fixture is seed 7);
+    Markov (order 1, with nulls) 0.24-0.30 and Zhao's game 0.30-0.58 on the same data.
+    """
+    planted = company.truth["channels"]["channels"]
+    models = ("shapley_fitted", "markov", "shapley")
+    report = run(company.resolved, models, conversion="mql", lookback_days=3650)
+    names = sorted(planted)
+    incremental = [planted[c]["incremental_mqls"] for c in names]
+    rho = {m: spearmanr(incremental, [report.result(m).credit(c) for c in names]).statistic
+           for m in models}  # fmt: skip
+    assert rho["shapley_fitted"] >= 0.8, rho
+    assert rho["shapley_fitted"] >= max(rho["markov"], rho["shapley"]) + 0.3, rho
+    fitted = report.result("shapley_fitted")
+    assert fitted.ok
+    assert sum(fitted.conversions) == pytest.approx(report.paths.total_conversions)
+    # the two channels with the largest planted effect are in the fitted top three
+    top = set(sorted(names, key=lambda c: -fitted.credit(c))[:3])
+    assert set(sorted(names, key=lambda c: -planted[c]["incremental_mqls"])[:2]) <= top
+
+
+def test_a_signed_shapley_definition_runs_its_game(company: Company, tmp_path: Path) -> None:
+    """An attribution definition with ``model: {name: shapley, game: fitted_rate}`` in
+    force is what ``in_force`` runs, with the game's parameters cited."""
+    root = tmp_path / "ws"
+    shutil.copytree(company.resolved, root)
+    ws = Workspace.open(root)
+    with ws.state() as state:
+        store = SqlDefinitionStore(state)
+        [current] = [v for v in store.current() if v.definition.kind == "attribution"]
+        spec = current.definition
+        assert isinstance(spec, AttributionDefinition)
+        body = spec.body.model_copy(update={"model": Shapley(name="shapley", game="fitted_rate")})
+        proposed = store.propose(spec.model_copy(update={"body": body}), by="demo")
+        for team in proposed.pending_teams:
+            store.sign(proposed.name, version=proposed.version, team=team, by=f"{team}-lead")
+    report = run(root, ("shapley_fitted",), conversion="mql", lookback_days=3650)
+    assert report.in_force == "shapley"
+    in_force = report.result("in_force")
+    assert ("characteristic", "fitted_rate") in in_force.parameters
+    assert in_force.conversions == report.result("shapley_fitted").conversions
+    assert any(c.version == proposed.version for c in report.citations)
 
 
 def test_credit_sums_to_the_opportunities_of_the_raw_file(company: Company) -> None:

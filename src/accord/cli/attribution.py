@@ -34,6 +34,7 @@ from accord.engines.attribution import (
     aggregate_paths,
     run_model,
 )
+from accord.engines.attribution.shapley import CHARACTERISTICS, Characteristic
 from accord.errors import FileRejected, InputError
 from accord.workflows.attribution import Report, Scope, TeamReport, attribute, attribute_teams
 
@@ -73,6 +74,7 @@ class ShapleyGame(StrEnum):
 
     conversions = "conversions"
     conversion_rate = "conversion_rate"
+    fitted_rate = "fitted_rate"
 
 
 Level = Annotated[LevelChoice, typer.Option("--level", help="Journeys of people or of accounts.")]
@@ -89,6 +91,9 @@ FromDay = Annotated[
     str | None, typer.Option("--from", help="First day of conversions, YYYY-MM-DD.")
 ]
 ToDay = Annotated[str | None, typer.Option("--to", help="Last day of conversions, YYYY-MM-DD.")]
+
+
+_GAMES: dict[str, Characteristic] = {g: g for g in CHARACTERISTICS}
 
 
 def _scope(
@@ -111,7 +116,7 @@ def _scope(
         end=parse_date(end, "--to"),
         order=order,
         include_nulls=include_nulls,
-        shapley_game="conversion_rate" if shapley_game == "conversion_rate" else "conversions",
+        shapley_game=_GAMES.get(shapley_game, "conversions"),
     )
 
 
@@ -125,7 +130,7 @@ def attribution(
             "-m",
             help="Model(s) to compare with the one in force (repeatable or comma list): "
             "first_touch, last_touch, linear, time_decay, u_shaped, w_shaped, full_path, "
-            "markov, shapley, all.",
+            "markov, shapley, shapley_fitted, all.",
         ),
     ] = None,
     level: Level = LevelChoice.person,
@@ -378,6 +383,7 @@ class ModelChoice(StrEnum):
     u_shaped = "u_shaped"
     markov = "markov"
     shapley = "shapley"
+    shapley_fitted = "shapley_fitted"
     all = "all"
 
 
@@ -389,7 +395,12 @@ _ENGINE_NAME: dict[ModelChoice, ModelName] = {
     ModelChoice.u_shaped: "u_shaped",
     ModelChoice.markov: "markov",
     ModelChoice.shapley: "shapley",
+    ModelChoice.shapley_fitted: "shapley_fitted",
 }
+_ALL_PATH_MODELS: tuple[ModelName, ...] = tuple(
+    m for m in _ENGINE_NAME.values() if m != "shapley_fitted"
+)
+"""``--model all`` of path files: ``shapley_fitted`` is run when asked by name."""
 
 
 def read_path_file(
@@ -448,7 +459,11 @@ def paths(
     sep: Annotated[str, typer.Option("--sep", help="Separator between channels.")] = ">",
     model: Annotated[
         list[ModelChoice] | None,
-        typer.Option("--model", "-m", help="Model to run (repeatable); default all."),
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model to run (repeatable); default all (shapley_fitted only by name).",
+        ),
     ] = None,
     order: Annotated[
         int, typer.Option("--order", help="Order of the Markov chain.", min=1, max=5)
@@ -480,7 +495,7 @@ def paths(
     chosen = model or [ModelChoice.all]
     names: list[ModelName] = []
     for choice in chosen:
-        for name in _ENGINE_NAME.values() if choice is ModelChoice.all else [_ENGINE_NAME[choice]]:
+        for name in _ALL_PATH_MODELS if choice is ModelChoice.all else [_ENGINE_NAME[choice]]:
             if name not in names:
                 names.append(name)
     with progress_bars() as progress:

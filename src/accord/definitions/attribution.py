@@ -12,6 +12,11 @@ them. The attribution engine (``accord.engines.attribution``) reads it.
                           (the "U-shaped" model; 40/20/40 by default)
 ``markov``                removal effects of a Markov chain of order ``order``
                           (Anderl et al. 2016, "Mapping the customer journey")
+``shapley``               Shapley value over channel sets of the ``game``: ``conversions``
+                          (Zhao et al. 2018), ``conversion_rate`` (raw rate per channel set) or
+                          ``fitted_rate`` (logistic-regression conversion probabilities; Shao &
+                          Li 2011, Dalessandro et al. 2012); ``ridge`` is the fitted game's
+                          penalty. See ``accord.engines.attribution.shapley``.
 ========================  =====================================================================
 """
 
@@ -32,6 +37,7 @@ __all__ = [
     "Linear",
     "Markov",
     "PositionBased",
+    "Shapley",
     "TimeDecay",
 ]
 
@@ -82,8 +88,16 @@ class Markov(FrozenModel):
     order: int = Field(default=1, ge=1, le=4)
 
 
+class Shapley(FrozenModel):
+    """The exact Shapley value over channel sets of the characteristic function ``game``."""
+
+    name: Literal["shapley"]
+    game: Literal["conversions", "conversion_rate", "fitted_rate"] = "conversions"
+    ridge: float = Field(default=1.0, ge=0)
+
+
 AttributionModel = Annotated[
-    FirstTouch | LastTouch | Linear | TimeDecay | PositionBased | Markov,
+    FirstTouch | LastTouch | Linear | TimeDecay | PositionBased | Markov | Shapley,
     Field(discriminator="name"),
 ]
 

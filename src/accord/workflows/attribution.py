@@ -54,7 +54,7 @@ from accord.engines.attribution import (
     team_credit,
 )
 from accord.engines.attribution.rules import position_based, time_decay
-from accord.engines.attribution.shapley import Characteristic
+from accord.engines.attribution.shapley import Characteristic, shapley
 from accord.errors import Conflict, InputError
 from accord.identity.keys import with_account_id, with_person_id
 
@@ -88,7 +88,11 @@ _FROM_DEFINITION: dict[str, Conversion] = {
     "opportunity_created": "opportunity",
     "customer": "closed_won",
 }
-_ALIASES: dict[str, ModelName] = {"first": "first_touch", "last": "last_touch"}
+_ALIASES: dict[str, ModelName] = {
+    "first": "first_touch",
+    "last": "last_touch",
+    "fitted_shapley": "shapley_fitted",
+}
 _LABEL: dict[By, str] = {"channel": "channel", "campaign": "campaign_id", "team": "team"}
 _NOT_PAID = ("void", "uncollectible", "draft")
 _NO_LABEL: dict[By, str] = {"channel": "(none)", "campaign": "(no campaign)", "team": "unassigned"}
@@ -140,7 +144,9 @@ class Scope:
     include_nulls
         Markov with non-converting journeys.
     shapley_game
-        Characteristic function of compared ``shapley`` runs (see ``docs/attribution.md``).
+        Characteristic function of compared ``shapley`` runs: ``conversions``,
+        ``conversion_rate`` or ``fitted_rate`` (see ``docs/attribution.md``); the
+        ``shapley_fitted`` model is always ``fitted_rate``.
     """
 
     level: Level = "person"
@@ -507,6 +513,8 @@ def _in_force(model: AttributionModel, paths: PathCounts, scope: Scope) -> Attri
         r = _with_params(r, (("first", model.first), ("last", model.last)))
     elif model.name == "markov":
         r = run_model(paths, "markov", order=model.order, include_nulls=scope.include_nulls)
+    elif model.name == "shapley":
+        r = shapley(paths, characteristic=model.game, ridge=model.ridge)
     else:
         r = run_model(paths, model.name)
     return _with_params(r, (("definition_model", model.name),), name=IN_FORCE)

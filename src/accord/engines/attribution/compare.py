@@ -14,7 +14,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, assert_never, get_args
 
 from accord.engines.attribution import rules
@@ -35,9 +35,13 @@ ModelName = Literal[
     "full_path",
     "markov",
     "shapley",
+    "shapley_fitted",
 ]
 MODELS: tuple[ModelName, ...] = get_args(ModelName)
-"""Every model, in the order reports show them."""
+"""Every model, in the order reports show them. ``shapley`` runs the game chosen by
+``characteristic`` (Zhao et al.'s ``conversions`` by default); ``shapley_fitted`` is
+always the ``fitted_rate`` game (logistic-regression conversion probabilities), so the
+two can be compared side by side."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,8 @@ def run_model(
         return markov(paths, order=order, include_nulls=include_nulls)
     if model == "shapley":
         return shapley(paths, characteristic=characteristic)
+    if model == "shapley_fitted":
+        return replace(shapley(paths, characteristic="fitted_rate"), model="shapley_fitted")
     assert_never(model)
 
 
