@@ -178,12 +178,13 @@ def worker_peer(kind: str, file: Path) -> dict[str, Any]:
 
 
 def worker_ours(file: Path) -> dict[str, Any]:
-    """Run Accord's exact Markov, every rule model and Shapley on the file."""
+    """Run Accord's exact Markov, every rule model and Shapley (Zhao's and the fitted
+    game) on the file."""
     import pandas  # noqa: F401  pyarrow.compute imports it lazily; the peer has it loaded
     import pyarrow.csv as pv
 
     sys.path.insert(0, str(ROOT / "src"))
-    from accord.engines.attribution import PathCounts, markov, rules, shapley
+    from accord.engines.attribution import PathCounts, markov, rules, run_model, shapley
 
     table = pv.read_csv(file)
     loaded_mb = _peak_mb()
@@ -201,6 +202,7 @@ def worker_ours(file: Path) -> dict[str, Any]:
         rules.u_shaped(paths),
         markov(paths, order=1, include_nulls=True),
         shapley(paths),
+        run_model(paths, "shapley_fitted"),  # logistic fit on the channel-set aggregates
     ]
     return {
         "seconds": time.perf_counter() - t0,

@@ -29,7 +29,7 @@ the game it is computed on.
     ``max_channels`` (20 by default, 2^20 coalitions). Shares can be negative for a
     channel whose presence lowers the conversion rate. With many channels most sets are
     seen by a few journeys or none (``v = 0``), so the game is mostly noise: on simulated
-    companies its credit ranks the planted incremental effects with Spearman 0.5-0.8.
+    companies its credit ranks the planted incremental effects with Spearman 0.36-0.86.
 
 ``characteristic="fitted_rate"``
     ``v(S) = P(conversion | channel set S)`` from a logistic regression of conversion on
@@ -50,7 +50,9 @@ the game it is computed on.
     comparable (exposure that follows intent biases ``b``). Shares are negative for a
     channel with ``b_j < 0`` (its presence lowers the fitted rate). On the simulated
     company, whose planted MQL model is of this form, the credit ranks the planted
-    incremental MQLs with Spearman 0.89-0.95 (docs/attribution.md).
+    incremental MQLs with Spearman 0.85-0.98 (docs/attribution.md). ``v(∅) = 0``
+    shares the baseline (intercept) conversions among a journey's channels too, so the
+    credit follows incrementality best when the baseline rate is small.
 
 References
 ----------
