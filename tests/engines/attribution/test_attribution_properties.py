@@ -51,6 +51,7 @@ def all_models(pc: PathCounts) -> list[AttributionResult]:
     out += [markov(pc, order=k, include_nulls=n) for k in (1, 2, 3) for n in (True, False)]
     if pc.nulls is not None and pc.nulls.sum() > 0:
         out.append(shapley(pc, characteristic="conversion_rate"))
+        out.append(shapley(pc, characteristic="fitted_rate"))
     return out
 
 
