@@ -22,6 +22,7 @@ from accord.errors import InputError
 from accord.simulate import (
     export_deals,
     export_events,
+    export_owners,
     export_people,
     export_voice,
     ground_truth,
@@ -43,6 +44,7 @@ Progress = Callable[[str, int, int], None]
 LOAD_ORDER = (
     "accord-accounts.csv",
     "accord-campaigns.csv",
+    "hubspot-users.csv",
     "hubspot-contacts.csv",
     "salesforce-leads.csv",
     "salesforce-opportunities.csv",
@@ -166,7 +168,7 @@ def simulate_company(
     >>> import tempfile
     >>> summary = simulate_company(Path(tempfile.mkdtemp()), accounts=20, seed=1)
     >>> [f.preset for f in summary.files][:3]
-    ['accord-accounts', 'accord-campaigns', 'hubspot-contacts']
+    ['accord-accounts', 'accord-campaigns', 'hubspot-users']
     """
     if accounts < 1:
         raise InputError(f"--accounts must be at least 1, got {accounts}.")
@@ -251,8 +253,9 @@ def simulate_company(
     spend_truth: dict[str, Any] = {}
     written = write_spend(out_dir, world, spend, accounts, spend_truth)
     tally.bad_rows.extend(spend_truth.pop("bad_rows"))
-    rows = {name: s.rows for name, s in sinks.items()}
-    presets = {name: s.preset for name, s in sinks.items()}
+    users = export_owners.write_users(out_dir)
+    rows = {name: s.rows for name, s in (*sinks.items(), (users.name, users))}
+    presets = {name: s.preset for name, s in (*sinks.items(), (users.name, users))}
     for item in written:
         if isinstance(item, Sink):
             rows[item.name], presets[item.name] = item.rows, item.preset

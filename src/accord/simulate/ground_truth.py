@@ -13,6 +13,7 @@ import numpy as np
 
 from accord.simulate import params
 from accord.simulate.billing import CHURN_REASONS
+from accord.simulate.export_owners import sales_team
 from accord.simulate.handling import REASON_CODES
 from accord.simulate.truth import Tally
 from accord.simulate.world import World
@@ -150,6 +151,38 @@ def _sla(tally: Tally) -> dict[str, Any]:
         " over first MQL hand-offs whose 24 h (14 days for attempts) had elapsed by"
         " the end of the window; a lead never touched is a breach",
         "reps": reps,
+        "teams": _sla_teams(reps),
+    }
+
+
+def _sla_teams(reps: dict[str, Any]) -> dict[str, Any]:
+    """Per sales team (``export_owners.sales_team``): the planted breach rate of its SDRs
+    weighted by their realised first hand-offs, and the realised rate (pooled)."""
+    teams: dict[str, Any] = {}
+    for r in params.REPS:
+        if r.name not in reps:
+            continue
+        v = reps[r.name]["realised"]
+        t = teams.setdefault(
+            sales_team(r), {"reps": [], "mqls": 0, "breaches": 0, "planted_breaches": 0.0}
+        )
+        t["reps"].append(r.name)
+        t["mqls"] += v["mqls"]
+        t["breaches"] += v["breaches"]
+        t["planted_breaches"] += r.breach * v["mqls"]
+    return {
+        name: {
+            "reps": t["reps"],
+            "planted": {
+                "breach_rate": round(t["planted_breaches"] / t["mqls"], 6) if t["mqls"] else None
+            },
+            "realised": {
+                "mqls": t["mqls"],
+                "breaches": t["breaches"],
+                "breach_rate": _rate(t["breaches"], t["mqls"]),
+            },
+        }
+        for name, t in teams.items()
     }
 
 
@@ -340,7 +373,13 @@ def document(
             },
         },
         "reps": [
-            {"name": r.name, "team": r.team, "role": r.role, "region": r.region}
+            {
+                "name": r.name,
+                "team": r.team,
+                "role": r.role,
+                "region": r.region,
+                "sales_team": sales_team(r),
+            }
             for r in params.REPS
         ],
         "reason_code_list": list(REASON_CODES),

@@ -11,9 +11,13 @@ report cites the ``funnel`` and ``sla`` versions in force. Formulas:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
 
 from accord.data.workspace import Workspace
 from accord.definitions.results import Citation
@@ -33,8 +37,11 @@ from accord.engines.sla import (
 from accord.errors import InputError
 from accord.workflows.revenue.context import RevenueContext, revenue_context
 from accord.workflows.revenue.funnel import report_json
+from accord.workflows.revenue.sla_target import TargetDerivation, derive_mql_target
 
 __all__ = [
+    "NO_TEAM",
+    "OWNERS_HINT",
     "SlaResult",
     "clock_for",
     "handoffs_for",
@@ -46,6 +53,12 @@ __all__ = [
 ]
 
 Period = Literal["week", "month", "quarter"]
+NO_TEAM = "(not in owners)"
+OWNERS_HINT = (
+    "No owners table is loaded, so reps have no team. Load your CRM's users export: "
+    "`accord load users.csv --preset hubspot-users` (HubSpot: Settings > Users & Teams > "
+    "Export users) or `--preset salesforce-users` (Salesforce Users report)."
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +71,11 @@ class SlaResult:
         ``kind="marketing_sla"``: one row per period.
     compliance
         ``kind="compliance"``: one row per rep (the hand-off's owner) and ``(all)``.
+    teams
+        ``kind="compliance"``: the same per sales team (from the ``owners`` table) and
+        ``(all)``; every rep is in ``NO_TEAM`` when no owners table is loaded.
     breaches
-        ``kind="breaches"``: rep, lead, commitment, due, done, how late, open.
+        ``kind="breaches"``: rep, team, lead, commitment, due, done, how late, open.
     """
 
     start: dt.datetime
@@ -70,10 +86,15 @@ class SlaResult:
     business_hours: bool
     marketing: Report
     compliance: Report
+    teams: Report
     breaches: Report
     citations: tuple[Citation, ...]
     resolved: bool = True
     """False before ``accord resolve``: people are source records (``hubspot:123``)."""
+    teams_note: str | None = None
+    """Why reps have no team (no owners table is loaded) and how to load one."""
+    target: TargetDerivation | None = None
+    """Marketing's target derived from the revenue goal (when asked for)."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data: parameters, citations, the three reports."""
@@ -88,7 +109,10 @@ class SlaResult:
             "people_resolved": self.resolved,
             "marketing": report_json(self.marketing),
             "compliance": report_json(self.compliance),
+            "teams": report_json(self.teams),
+            "teams_note": self.teams_note,
             "breaches": report_json(self.breaches),
+            "derived_target": None if self.target is None else self.target.to_json(),
         }
 
 
@@ -153,18 +177,61 @@ def period_window(
     return _add(first, period, 1 - count), _add(first, period, 1)
 
 
-def handoffs_for(ctx: RevenueContext, *, clock: Clock, owner_touches_only: bool = True) -> Handoffs:
-    """The hand-off table of the workspace, judged at ``ctx.as_of`` on *clock*."""
+def _key(value: ir.Value) -> ir.StringValue:
+    return value.cast("string").strip().lower()
+
+
+def owner_teams(ctx: RevenueContext) -> ir.Table | None:
+    """``o_key`` (an owner as records show it, trimmed and lower-cased) -> ``o_team``.
+
+    From the ``owners`` table: each user is found by user id, full name, first + last
+    name and e-mail (HubSpot's records show the owner's name, its users export the id).
+    The team is the CRM's team, else the Accord department. ``None`` when no owners
+    table is loaded.
+    """
+    t = ctx.table("owners")
+    if t is None or t.count().to_pyarrow().as_py() == 0:
+        return None
+    team = t.team.cast("string").coalesce(t.department.cast("string"))
+    full = t.first_name.cast("string").strip() + " " + t.last_name.cast("string").strip()
+    keys = [t.owner_id, t.full_name, full, t.email]
+    parts = [t.select(o_key=_key(k), o_team=team) for k in keys]
+    u = ibis.union(*parts, distinct=False)
+    u = u.filter(u.o_key.notnull() & (u.o_key != "") & u.o_team.notnull())
+    return u.group_by("o_key").aggregate(o_team=u.o_team.max())
+
+
+def owners_with_teams(ctx: RevenueContext) -> tuple[ir.Table, str | None]:
+    """``person_id``, ``owner_id``, ``team`` for :func:`build_handoffs`, and a note
+    saying how to load owners when there are none (every team is then ``NO_TEAM``)."""
+    o = ctx.owners
+    teams = owner_teams(ctx)
+    if teams is None:
+        return o.mutate(team=ibis.literal(NO_TEAM)), OWNERS_HINT
+    j = o.left_join(teams, _key(o.owner_id) == teams.o_key)
+    return j.select("person_id", "owner_id", team=j.o_team.fill_null(NO_TEAM)), None
+
+
+def handoffs_for(
+    ctx: RevenueContext,
+    *,
+    clock: Clock,
+    owner_touches_only: bool = True,
+    owners: ir.Table | None = None,
+) -> Handoffs:
+    """The hand-off table of the workspace, judged at ``ctx.as_of`` on *clock* (with
+    *owners* from :func:`owners_with_teams`, each hand-off carries its rep's team)."""
     return build_handoffs(
         ctx.events,
         ctx.activities,
         terms=sales_terms(ctx.sla_body.body),
         clock=clock,
         as_of=ctx.as_of,
-        owners=ctx.owners,
+        owners=ctx.owners if owners is None else owners,
         entity_col="person_id",
         activity_entity_col="person_id",
         owner_entity_col="person_id",
+        team_col=None if owners is None else "team",
         owner_activities_only=owner_touches_only,
     )
 
@@ -192,7 +259,8 @@ def sla_with(
     grain: Period = period or (body.marketing.volume.per if body.marketing.volume else "month")
     cite = ctx.cite_args()
     clock = clock_for(ctx.time_zone, business_hours=business_hours, hours=hours)
-    h = handoffs_for(ctx, clock=clock, owner_touches_only=owner_touches_only)
+    owners, teams_note = owners_with_teams(ctx)
+    h = handoffs_for(ctx, clock=clock, owner_touches_only=owner_touches_only, owners=owners)
     mk = marketing_sla(
         ctx.events,
         terms=marketing_terms(body),
@@ -204,6 +272,7 @@ def sla_with(
         time_zone=ctx.time_zone,
     )
     comp = sales_compliance(h, start=start, end=end, by="owner", first_only=first_only)
+    teams = sales_compliance(h, start=start, end=end, by="team", first_only=first_only)
     br = breach_list(h, start=start, end=end, rep=rep, open_only=open_only, limit=breach_limit)
     return SlaResult(
         start=start,
@@ -214,9 +283,11 @@ def sla_with(
         business_hours=business_hours,
         marketing=mk.cite(**cite),
         compliance=comp.cite(**cite),
+        teams=teams.cite(**cite),
         breaches=br.cite(**cite),
         citations=ctx.citations,
         resolved=ctx.resolved,
+        teams_note=teams_note,
     )
 
 
@@ -233,6 +304,9 @@ def sla_report(
     open_only: bool = False,
     breach_limit: int | None = None,
     as_of: dt.datetime | None = None,
+    derive_target: bool = False,
+    revenue_goal: float | None = None,
+    marketing_share: float | None = None,
 ) -> SlaResult:
     """Marketing's and sales' side of the SLA in force for *workspace*.
 
@@ -248,12 +322,17 @@ def sla_report(
         Filters of the breach list.
     as_of
         Local "now" (default: the newest lifecycle event).
+    derive_target, revenue_goal, marketing_share
+        Also derive marketing's target from the revenue goal
+        (:func:`accord.workflows.revenue.sla_target.derive_mql_target`), optionally with
+        the goal and the share given.
     """
+    snapshot = store.snapshot() if derive_target else None
     with revenue_context(workspace, store, as_of=as_of) as ctx:
         body = ctx.sla_body.body
         grain: Period = period or (body.marketing.volume.per if body.marketing.volume else "month")
         s, e = period_window(ctx.as_of, grain)
-        return sla_with(
+        result = sla_with(
             ctx,
             start=start or s,
             end=end or e,
@@ -264,3 +343,9 @@ def sla_report(
             open_only=open_only,
             breach_limit=breach_limit,
         )
+        if snapshot is None:
+            return result
+        target = derive_mql_target(
+            ctx, snapshot, period=grain, revenue_goal=revenue_goal, marketing_share=marketing_share
+        )
+        return dataclasses.replace(result, target=target)
