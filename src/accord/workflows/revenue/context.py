@@ -4,7 +4,9 @@
 force (one consistent snapshot, so every figure cites the same versions), the workspace
 time zone, and the warehouse tables re-keyed to the resolved person with
 :func:`accord.identity.keys.with_person_id` (``"<system>:<id>"`` before ``accord
-resolve``). Nothing is computed here: the tables stay Ibis expressions.
+resolve``). The tables stay Ibis expressions, except the keyed lifecycle events: every
+revenue figure reads them, so they are materialised once per context (a temporary
+table) instead of re-joining the crosswalk for each figure.
 
 Person attributes (the ``--by`` dimensions) are stated, because each choice moves the
 numbers:
@@ -290,32 +292,39 @@ def revenue_context(
                 "No lifecycle events are loaded: the funnel and the SLA are built from them.",
                 hint="Load a lifecycle export with `accord load FILE`.",
             )
-        events = le.select("person_id", "stage", "ts", reason=le.reason.cast("string"))
-        act = _keyed(wh, "activities")
-        activities = (
-            _empty(_ACTIVITY_SCHEMA)
-            if act is None
-            else act.select("person_id", rep_id=act.rep_id.cast("string"), ts=act.ts)
-        )
-        attributes = _attributes(wh)
-        owners = _owners(wh, le, sla, attributes)
-        when = as_of if as_of is not None else _as_of(events, tz)
-        if when.tzinfo is not None:
+        # Keyed once: the crosswalk join of every lifecycle event is the costliest step
+        # and the funnel, the side exits, the hand-offs, marketing's SLA and the owners
+        # all read it. A temporary table (dropped with the context) instead of a lazy
+        # join that each of them would re-run.
+        if as_of is not None and as_of.tzinfo is not None:
             raise InputError("as_of must be a naive local time.", hint="Drop the offset.")
+        keyed = le.select(
+            "person_id", "source_system", "stage", "ts", reason=le.reason.cast("string")
+        ).cache()
         try:
+            events = keyed.select("person_id", "stage", "ts", "reason")
+            act = _keyed(wh, "activities")
+            activities = (
+                _empty(_ACTIVITY_SCHEMA)
+                if act is None
+                else act.select("person_id", rep_id=act.rep_id.cast("string"), ts=act.ts)
+            )
+            attributes = _attributes(wh)
             yield RevenueContext(
                 warehouse=wh,
                 funnel=funnel,
                 sla=sla,
                 time_zone=tz,
-                as_of=when,
+                as_of=as_of if as_of is not None else _as_of(events, tz),
                 events=events,
                 activities=activities,
                 attributes=attributes,
-                owners=owners,
+                owners=_owners(wh, keyed, sla, attributes),
                 resolved=crosswalk_available(wh),
             )
         finally:
-            # Materialised intermediate tables drop themselves when collected: let them
-            # go while the connection is still open.
+            # The caller may still hold the context: drop the keyed events explicitly.
+            # Other materialised intermediate tables drop themselves when collected: let
+            # them go while the connection is still open.
+            keyed.release()
             gc.collect()
