@@ -170,7 +170,7 @@ def test_no_model_in_force_needs_an_explicit_model(ws: Workspace) -> None:
 def test_parse_models() -> None:
     assert parse_models(["first, markov", "last", "markov"]) == (
         "first_touch", "markov", "last_touch")  # fmt: skip
-    assert len(parse_models(["all"])) == 9
+    assert len(parse_models(["all"])) == 10
     with pytest.raises(InputError, match="Unknown attribution model"):
         parse_models(["magic"])
 
