@@ -11,7 +11,8 @@ Where each input comes from (every one is reported and cited):
 
 revenue goal
     ``--revenue-goal`` (a yearly amount) if given; else the ``goal`` definition in force on
-    a revenue metric (a ``sum`` of ``amount``), the one whose period contains ``as_of``
+    a revenue metric (a ``sum`` of ``amount`` over the ``revenue`` table, or a metric named
+    ``...revenue``; not pipeline), the one whose period contains ``as_of``
     (top-level goals first), its period read as whole SLA periods (12 months for a year).
 marketing's share
     ``--marketing-share`` if given; else ``target(child) / target(revenue goal)`` of a goal
@@ -171,7 +172,9 @@ def _revenue_metric(m: DefinitionVersion | None) -> bool:
     if m is None or not isinstance(m.definition, MetricDefinition):
         return False
     measure = m.definition.body.measure
-    return isinstance(measure, Sum) and measure.column == "amount"
+    booked = measure.table == "revenue" if isinstance(measure, Sum) else False
+    named = m.name.endswith("revenue")  # e.g. won amount on opportunities, not pipeline
+    return isinstance(measure, Sum) and measure.column == "amount" and (booked or named)
 
 
 def _revenue_goal(snap: InForceSnapshot, day: dt.date) -> DefinitionVersion | None:
