@@ -74,6 +74,7 @@ WHO: dict[Action, set[tuple[str, str]]] = {
     Action.VIEW_FUNNEL: {(t, r) for t in TEAMS for r in ROLES},
     Action.VIEW_CREDIT: {(t, r) for t in TEAMS for r in ROLES},
     Action.VIEW_ECONOMICS: {(t, r) for t in TEAMS for r in ROLES},
+    Action.PROPOSE_BUDGET: {(t, r) for t in TEAMS for r in ROLES},
     Action.VIEW_ACCOUNTS: {(t, r) for t in TEAMS for r in ROLES},
 }
 """The table written out by hand, team by role (what docs/web.md promises)."""
