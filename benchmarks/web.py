@@ -5,6 +5,7 @@ Run from the repository root with the project's interpreter::
     .venv/bin/python benchmarks/web.py                  # 100,000 accounts, 20 users, 60 s
     .venv/bin/python benchmarks/web.py --quick          # 2,000 accounts, 20 users, 15 s
     .venv/bin/python benchmarks/web.py --accounts 20000 --users 20 --seconds 120
+    .venv/bin/python benchmarks/web.py --think 1-3,0    # two loads on the same server
 
 What it does:
 
@@ -20,13 +21,26 @@ What it does:
 3. **The load**: every page and every GET of the REST API that the server has (the API
    paths are read from its OpenAPI document; pages that answer 404 are not served by this
    version and are skipped), each requested once cold (right after start: nothing is
-   cached), then *users* threads, each signed in as a demo user, request them in random
-   order for *seconds* seconds. With ``--invalidate-every S`` a token is created in the
-   state store every S seconds while they run (an audit entry: every cached result is
-   invalid afterwards, as after a signature), so the figures include recomputation.
-4. **The report**: per page, requests, errors (status >= 400 or no answer), p50, p95,
-   p99 and max latency, and the cold latency; the server's peak resident memory (VmHWM);
-   whether every page's p95 is under the 300 ms target. The figures are also written to
+   cached; the server's warm-up thread is computing the capability pages, and a first
+   request waits for it), then *users* threads, each signed in as a demo user, request
+   them in random order for *seconds* seconds. With ``--invalidate-every S`` a token is
+   created in the state store every S seconds while they run (an audit entry: every
+   cached result is invalid afterwards, as after a signature), so the figures include
+   recomputation (answers served from the previous result meanwhile are counted).
+   **Think time** (``--think``): like Locust's ``between(1, 3)`` or a k6 ``sleep``, each
+   user waits a uniformly random time between two requests; the default ``1-3`` seconds
+   models people clicking through pages (20 users then ask about 10 pages a second).
+   ``--think 0`` is the closed-loop stress figure: each user sends its next request as
+   soon as the last one is answered, so the 20 requests queue in one server process and
+   the latency measures the queue (throughput / 20), not one request. ``--think 1-3,0``
+   runs one load after the other on the same (warm) server.
+4. **The report**: per page and per load, requests, errors (status >= 400 or no
+   answer), p50, p95, p99 and max latency, the server's own p50 and p95 (its
+   ``Server-Timing`` header: from the request's arrival to the response's start, without
+   the queue in front of the server and the client's side), how many answers were
+   "updating" (a previous result served while the new one was computed), and the cold
+   latency; the server's peak resident memory (VmHWM); whether every page's p95 is under
+   the 300 ms target. The figures are also written to
    ``.benchmarks/web/result-<accounts>-<seed>.json``.
 
 Not part of the test suite.
@@ -57,6 +71,8 @@ DATA = ROOT / ".benchmarks" / "web"
 FUNNEL_DATA = ROOT / ".benchmarks" / "funnel"
 TARGET_P95_MS = 300.0
 READY = ".bench-ready"
+COLD_TIMEOUT = 3600.0
+"""Seconds a cold request may take (the first funnel at 100,000 accounts takes minutes)."""
 
 PAGES = (
     "/",
@@ -226,7 +242,7 @@ def discover(base: str, token: str, domain: str | None) -> dict[str, float]:
         cold.setdefault(key, time.perf_counter() - start)
         return response
 
-    with httpx.Client(base_url=base, headers=auth, timeout=600) as client:
+    with httpx.Client(base_url=base, headers=auth, timeout=COLD_TIMEOUT) as client:
         spec = client.get("/api/v1/openapi.json").json()
         paths = list(PAGES)
         for path, ops in spec["paths"].items():
@@ -259,12 +275,34 @@ def discover(base: str, token: str, domain: str | None) -> dict[str, float]:
         return served
 
 
+Sample = tuple[float, int, float | None, bool]
+"""Latency (s), status, the server's own time (ms, ``Server-Timing``), "updating"."""
+
+
+def server_ms(response: httpx.Response) -> float | None:
+    """The ``app;dur=`` of the response's ``Server-Timing`` header, in ms."""
+    for part in response.headers.get("server-timing", "").split(","):
+        name, _, rest = part.strip().partition(";dur=")
+        if name == "app" and rest:
+            try:
+                return float(rest)
+            except ValueError:
+                return None
+    return None
+
+
 def drive(
-    base: str, paths: list[str], tokens: dict[str, str], users: int, seconds: float
-) -> dict[str, list[tuple[float, int]]]:
-    """*users* threads request *paths* in random order for *seconds*; (latency, status)."""
+    base: str,
+    paths: list[str],
+    tokens: dict[str, str],
+    users: int,
+    seconds: float,
+    think: tuple[float, float] = (0.0, 0.0),
+) -> dict[str, list[Sample]]:
+    """*users* threads request *paths* in random order for *seconds*, each waiting a
+    uniform random *think* time (seconds) between two requests."""
     names = sorted(tokens)
-    results: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    results: dict[str, list[Sample]] = defaultdict(list)
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
@@ -272,8 +310,10 @@ def drive(
         name = names[i % len(names)]
         mine = [p for p in paths if not p.startswith(ADMIN_ONLY) or "admin" in name]
         rng = random.Random(i)
-        local: list[tuple[str, float, int]] = []
+        local: list[tuple[str, Sample]] = []
         auth = {"Authorization": f"Bearer {tokens[name]}"}
+        if think[1] > 0:  # users arrive spread over the first think time, as in Locust
+            time.sleep(rng.uniform(0, think[1]))
         with httpx.Client(base_url=base, headers=auth, timeout=60) as client:
             while time.monotonic() < stop:
                 rng.shuffle(mine)
@@ -282,13 +322,17 @@ def drive(
                         break
                     start = time.perf_counter()
                     try:
-                        status = client.get(path).status_code
+                        response = client.get(path)
+                        status, own = response.status_code, server_ms(response)
+                        updating = response.headers.get("x-accord-updating") == "true"
                     except httpx.HTTPError:
-                        status = 0
-                    local.append((path, time.perf_counter() - start, status))
+                        status, own, updating = 0, None, False
+                    local.append((path, (time.perf_counter() - start, status, own, updating)))
+                    if think[1] > 0:
+                        time.sleep(rng.uniform(*think))
         with lock:
-            for path, took, status in local:
-                results[path].append((took, status))
+            for path, sample in local:
+                results[path].append(sample)
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
     for t in threads:
@@ -305,12 +349,27 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+def think_times(text: str) -> list[tuple[float, float]]:
+    """``"1-3,0"`` -> ``[(1.0, 3.0), (0.0, 0.0)]``: one load per comma."""
+    loads = []
+    for part in text.split(","):
+        low, _, high = part.strip().partition("-")
+        loads.append((float(low), float(high or low)))
+    return loads
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--users", type=int, default=20, help="concurrent users")
-    parser.add_argument("--seconds", type=float, default=60.0, help="length of the load")
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of each load")
+    parser.add_argument(
+        "--think",
+        default="1-3",
+        help="seconds each user waits between requests, MIN-MAX uniform (0: none, the "
+        "closed-loop stress figure); several loads separated by commas, e.g. 1-3,0",
+    )
     parser.add_argument(
         "--invalidate-every",
         type=float,
@@ -322,6 +381,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.accounts, args.seconds = 2000, 15.0
+    loads = think_times(args.think)
     root = prepare(args.accounts, args.seed)
     tokens = make_tokens(root)
     domain = sample_domain(root)
@@ -330,73 +390,102 @@ def main() -> None:
     started = time.perf_counter()
     server = start_server(root, port)
     print(f"server up in {time.perf_counter() - started:.1f} s at {base}", flush=True)
+    runs: list[tuple[tuple[float, float], dict[str, list[Sample]]]] = []
     try:
         admin = next(n for n in tokens if "admin" in n)
+        started = time.perf_counter()
         cold = discover(base, tokens[admin], domain)
-        stopper = threading.Event()
-
-        def churn() -> None:
-            while not stopper.wait(args.invalidate_every):
-                invalidate(root)
-
+        print(f"cold requests done in {time.perf_counter() - started:.0f} s", flush=True)
         for token in tokens.values():  # a token's first use notes it (a write): not timed
             httpx.get(base + "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
-        churner = threading.Thread(target=churn, daemon=True)
-        if args.invalidate_every > 0:
-            churner.start()
-        results = drive(base, list(cold), tokens, args.users, args.seconds)
-        stopper.set()
+        for think in loads:
+            stopper = threading.Event()
+
+            def churn(stopper: threading.Event = stopper) -> None:
+                while not stopper.wait(args.invalidate_every):
+                    invalidate(root)
+
+            churner = threading.Thread(target=churn, daemon=True)
+            if args.invalidate_every > 0:
+                churner.start()
+            runs.append((think, drive(base, list(cold), tokens, args.users, args.seconds,
+                                      think)))  # fmt: skip
+            stopper.set()
         peak = peak_memory_mb(server.pid)
     finally:
         server.terminate()
-        server.wait(timeout=30)
-    report(args, root, cold, results, peak)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    report(args, root, cold, runs, peak)
 
 
 def report(
     args: argparse.Namespace,
     root: Path,
     cold: dict[str, float],
-    results: dict[str, list[tuple[float, int]]],
+    runs: list[tuple[tuple[float, float], dict[str, list[Sample]]]],
     peak: float | None,
 ) -> None:
-    """Print the table and write the JSON."""
+    """Print one table per load and write the JSON."""
+    out: dict[str, Any] = {"accounts": args.accounts, "users": args.users,
+                           "seconds": args.seconds, "peak_mb": peak,
+                           "invalidate_every": args.invalidate_every,
+                           "load_average": os.getloadavg(), "loads": []}  # fmt: skip
+    for think, results in runs:
+        rows = table(cold, results)
+        label = "no think time (closed loop)" if think[1] == 0 else (
+            f"think time {think[0]:g}-{think[1]:g} s")  # fmt: skip
+        total = sum(r["requests"] for r in rows)
+        print(
+            f"\nworkspace {root.name}: {args.users} users, {label}, for "
+            f"{args.seconds:.0f} s: {total:,} requests ({total / args.seconds:,.1f}/s)"
+        )
+        print(f"{'path':<42} {'n':>6} {'err':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} "
+              f"{'srv50':>6} {'srv95':>6} {'upd':>4} {'cold':>8}  (ms)")  # fmt: skip
+        slow = []
+        for r in rows:
+            if "p95_ms" not in r:
+                print(f"{r['path']:<42} {r['requests']:>6} {r['errors']:>4}  (no answer)")
+                slow.append(r["path"])
+                continue
+            print(f"{r['path'][:42]:<42} {r['requests']:>6} {r['errors']:>4} {r['p50_ms']:>7.0f} "
+                  f"{r['p95_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['max_ms']:>7.0f} "
+                  f"{r.get('server_p50_ms', -1):>6.0f} {r.get('server_p95_ms', -1):>6.0f} "
+                  f"{r['updating']:>4} {r['cold_ms']:>8.0f}")  # fmt: skip
+            if r["p95_ms"] >= TARGET_P95_MS or r["errors"]:
+                slow.append(r["path"])
+        errors = sum(r["errors"] for r in rows)
+        print(f"errors: {errors}; server peak memory: {peak or 0:,.0f} MB; "
+              f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+        verdict = "met" if not slow else f"missed by {', '.join(slow)}"
+        print(f"target p95 < {TARGET_P95_MS:.0f} ms for every page, no errors: {verdict}")
+        out["loads"].append({"think": list(think), "requests": total, "rows": rows,
+                             "target_met": not slow})  # fmt: skip
+    path = DATA / f"result-{args.accounts}-{args.seed}.json"
+    path.write_text(json.dumps(out, indent=1), encoding="utf-8")
+
+
+def table(cold: dict[str, float], results: dict[str, list[Sample]]) -> list[dict[str, Any]]:
+    """Per path: requests, errors, percentiles (client and server side), cold time."""
     rows: list[dict[str, Any]] = []
     for path in cold:
         samples = results.get(path, [])
-        ok = [t * 1000 for t, s in samples if 0 < s < 400]
-        errors = sum(1 for _, s in samples if s == 0 or s >= 400)
+        ok = [t * 1000 for t, s, _, _ in samples if 0 < s < 400]
+        own = [ms for _, s, ms, _ in samples if 0 < s < 400 and ms is not None]
+        errors = sum(1 for _, s, _, _ in samples if s == 0 or s >= 400)
         row: dict[str, Any] = {"path": path, "requests": len(samples), "errors": errors,
+                               "updating": sum(1 for *_, u in samples if u),
                                "cold_ms": cold[path] * 1000}  # fmt: skip
         if ok:
             row |= {"p50_ms": percentile(ok, 50), "p95_ms": percentile(ok, 95),
                     "p99_ms": percentile(ok, 99), "max_ms": max(ok),
                     "mean_ms": statistics.fmean(ok)}  # fmt: skip
+        if own:
+            row |= {"server_p50_ms": percentile(own, 50), "server_p95_ms": percentile(own, 95)}
         rows.append(row)
-    total = sum(r["requests"] for r in rows)
-    print(f"\nworkspace {root.name}: {args.users} users for {args.seconds:.0f} s, "
-          f"{total:,} requests ({total / args.seconds:,.0f}/s)")  # fmt: skip
-    print(f"{'path':<42} {'n':>6} {'err':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} "
-          f"{'cold':>8}  (ms)")  # fmt: skip
-    slow = []
-    for r in rows:
-        if "p95_ms" not in r:
-            print(f"{r['path']:<42} {r['requests']:>6} {r['errors']:>4}  (no successful answer)")
-            slow.append(r["path"])
-            continue
-        print(f"{r['path']:<42} {r['requests']:>6} {r['errors']:>4} {r['p50_ms']:>7.0f} "
-              f"{r['p95_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['max_ms']:>7.0f} "
-              f"{r['cold_ms']:>8.0f}")  # fmt: skip
-        if r["p95_ms"] >= TARGET_P95_MS or r["errors"]:
-            slow.append(r["path"])
-    errors = sum(r["errors"] for r in rows)
-    print(f"errors: {errors}; server peak memory: {peak or 0:,.0f} MB")
-    verdict = "met" if not slow else f"missed by {', '.join(slow)}"
-    print(f"target p95 < {TARGET_P95_MS:.0f} ms for every page, no errors: {verdict}")
-    out = DATA / f"result-{args.accounts}-{args.seed}.json"
-    out.write_text(json.dumps({"accounts": args.accounts, "users": args.users,
-                               "seconds": args.seconds, "peak_mb": peak, "rows": rows},
-                              indent=1), encoding="utf-8")  # fmt: skip
+    return rows
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from accord import __version__
 from accord.data.workspace import Workspace
 from accord.web.deps import csrf_protect
 from accord.web.handlers import install_error_handlers
-from accord.web.middleware import BodyLimit, SecurityHeaders
+from accord.web.middleware import BodyLimit, SecurityHeaders, Timing
 from accord.web.routes import (
     accounts,
     admin,
@@ -33,6 +33,7 @@ from accord.web.routes import (
 )
 from accord.web.runtime import Runtime
 from accord.web.settings import WebSettings
+from accord.web.warmup import Warmup
 
 __all__ = ["API_PREFIX", "app_from_environment", "create_app"]
 
@@ -41,7 +42,9 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = (auth, scorecard, funnel, credit, economics, accounts, definitions, data, admin)
 
 
-def create_app(workspace: Workspace, *, settings: WebSettings | None = None) -> FastAPI:
+def create_app(
+    workspace: Workspace, *, settings: WebSettings | None = None, warm_up: bool = False
+) -> FastAPI:
     """The web app serving *workspace*.
 
     Parameters
@@ -50,6 +53,11 @@ def create_app(workspace: Workspace, *, settings: WebSettings | None = None) -> 
         The workspace; its stores are opened now.
     settings
         Session, cookie and upload settings (default: :meth:`WebSettings.from_environment`).
+    warm_up
+        Run the warm-up thread (:mod:`accord.web.warmup`) while the app is up: the
+        capability pages are computed at start and after every change, and served from
+        their previous result while they are recomputed. The server does; tests mostly
+        do not (every answer is then computed at the current version).
 
     Raises
     ------
@@ -63,10 +71,18 @@ def create_app(workspace: Workspace, *, settings: WebSettings | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warmup = Warmup(runtime) if warm_up else None
+        app.state.warmup = warmup
         try:
+            if warmup is not None:
+                warmup.start()
             yield
         finally:
-            runtime.close()
+            try:
+                if warmup is not None:
+                    warmup.stop()
+            finally:
+                runtime.close()
 
     app = FastAPI(
         title="Accord",
@@ -86,6 +102,7 @@ def create_app(workspace: Workspace, *, settings: WebSettings | None = None) -> 
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=(settings.max_upload_mb << 20) + (1 << 20))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Timing)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in ROUTERS:
         app.include_router(module.pages)
@@ -96,6 +113,7 @@ def create_app(workspace: Workspace, *, settings: WebSettings | None = None) -> 
 def app_from_environment() -> FastAPI:
     """The app for the workspace in ``ACCORD_WORKSPACE`` (else the current folder).
 
-    For ``uvicorn --factory accord.web.app:app_from_environment`` and ``accord serve``.
+    For ``uvicorn --factory accord.web.app:app_from_environment`` and ``accord serve``;
+    with the warm-up thread.
     """
-    return create_app(Workspace.open())
+    return create_app(Workspace.open(), warm_up=True)

@@ -22,16 +22,18 @@ fail on one that declares neither. :func:`csrf_protect` runs before every route.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from accord.data.state import StateStore, UserRecord
 from accord.data.state.passwords import current_fingerprint
 from accord.data.state.people import get_user
-from accord.data.state.tokens import authenticate_token
+from accord.data.state.tokens import authenticate_token, token_digest
 from accord.data.warehouse import Warehouse
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
@@ -103,8 +105,11 @@ async def get_definitions(runtime: RuntimeDep) -> SqlDefinitionStore:
     return runtime.definitions
 
 
-def get_warehouse(runtime: RuntimeDep) -> Iterator[Warehouse]:
-    """A read-only warehouse for this request (returned to the pool afterwards)."""
+async def get_warehouse(runtime: RuntimeDep) -> AsyncIterator[Warehouse]:
+    """A read-only warehouse for this request (returned to the pool afterwards).
+
+    Borrowing one only takes an idle reader from a list (a new DuckDB cursor the first
+    time), so it runs on the event loop: no trip to the thread pool."""
     with runtime.warehouse.reader() as warehouse:
         yield warehouse
 
@@ -131,8 +136,71 @@ class Principal:
     via: Literal["session", "token"]
 
 
-def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
+AUTH_CACHE_SECONDS = 5.0
+"""How long a checked credential is trusted without asking the state store again; every
+write this server commits to the state store, and every new audit entry (any process),
+forgets all of them at once."""
+
+_AUTH_CACHE_MAX = 10_000
+
+
+def _trusted(runtime: Runtime, key: tuple[str, ...], version: int | None) -> UserRecord | None:
+    """The user of a credential checked recently, if nothing changed since (only
+    successful checks are kept)."""
+    found = runtime.credentials.get(key)
+    if found is None or version is None or time.monotonic() - found[2] >= AUTH_CACHE_SECONDS:
+        return None
+    if found[0] != runtime.generation or found[1] != version:
+        return None
+    return found[3]
+
+
+def _trust(runtime: Runtime, key: tuple[str, ...], stamp: tuple[int, int, float],
+           user: UserRecord) -> None:  # fmt: skip
+    if len(runtime.credentials) >= _AUTH_CACHE_MAX:
+        runtime.credentials.clear()
+    runtime.credentials[key] = (*stamp, user)
+
+
+def _stamp(runtime: Runtime) -> tuple[int, int, float]:
+    """Generation and state version *before* a check, so a change during it is not missed."""
+    return runtime.generation, runtime.state_version(), time.monotonic()
+
+
+def _token_user(runtime: Runtime, key: tuple[str, ...], token: str) -> UserRecord | None:
+    user = _trusted(runtime, key, runtime.state_version())
+    if user is None:
+        stamp = _stamp(runtime)
+        with runtime.state.session() as db:
+            user = authenticate_token(db, token)
+        if user is not None:
+            _trust(runtime, key, stamp, user)
+    return user
+
+
+def _session_user(runtime: Runtime, key: tuple[str, ...], session: Session) -> UserRecord | None:
+    assert session.user is not None
+    user = _trusted(runtime, key, runtime.state_version())
+    if user is None:
+        stamp = _stamp(runtime)
+        with runtime.state.session() as db:
+            fingerprint = current_fingerprint(db, session.user)
+            valid = fingerprint is not None and hmac.compare_digest(
+                fingerprint, session.fingerprint
+            )
+            user = get_user(db, session.user) if valid else None
+        if user is not None:
+            _trust(runtime, key, stamp, user)
+    return user
+
+
+async def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
     """The caller, from an ``Authorization: Bearer`` token or else the session cookie.
+
+    A credential checked in the last :data:`AUTH_CACHE_SECONDS` is not checked again
+    unless the state store changed since (see :mod:`accord.web.runtime`): revoking a
+    token, changing a password or deactivating a user through Accord takes effect at
+    once; an edit of the state store's tables by another program within that time.
 
     Raises
     ------
@@ -141,8 +209,10 @@ def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) ->
     """
     token = bearer_token(request)
     if token is not None:
-        with runtime.state.session() as db:
-            user = authenticate_token(db, token)
+        key: tuple[str, ...] = ("token", token_digest(token))
+        user = _trusted(runtime, key, runtime.known_state_version())
+        if user is None:  # checked in a worker thread: the state store may be queried
+            user = await run_in_threadpool(_token_user, runtime, key, token)
         if user is None:
             raise NotAuthenticated(
                 "The API token is not valid (unknown, revoked or expired).",
@@ -152,10 +222,10 @@ def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) ->
         return Principal(user, "token")
     if session is None or session.user is None:
         raise NotAuthenticated("Sign in first.", hint="Open /login, or send an API token.")
-    with runtime.state.session() as db:
-        fingerprint = current_fingerprint(db, session.user)
-        valid = fingerprint is not None and hmac.compare_digest(fingerprint, session.fingerprint)
-        user = get_user(db, session.user) if valid else None
+    key = ("session", session.user, session.fingerprint)
+    user = _trusted(runtime, key, runtime.known_state_version())
+    if user is None:
+        user = await run_in_threadpool(_session_user, runtime, key, session)
     if user is None:
         raise NotAuthenticated(
             "Your session has ended (password changed or user deactivated).",

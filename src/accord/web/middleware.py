@@ -1,4 +1,5 @@
-"""ASGI middleware: security headers on every response, a cap on request bodies.
+"""ASGI middleware: security headers on every response, a cap on request bodies, the
+server's time per request.
 
 Plain ASGI (not ``BaseHTTPMiddleware``) so that uploads stream through untouched.
 """
@@ -6,10 +7,13 @@ Plain ASGI (not ``BaseHTTPMiddleware``) so that uploads stream through untouched
 from __future__ import annotations
 
 import json
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodyLimit", "SecurityHeaders"]
+from accord.web.cache import REQUEST_NOTE, RequestNote
+
+__all__ = ["BodyLimit", "SecurityHeaders", "Timing"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; "
@@ -121,3 +125,36 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class Timing:
+    """Adds ``Server-Timing: app;dur=<ms>`` (the server's time until the response
+    started) and, when the answer used a previous result while a fresh one is computed,
+    ``X-Accord-Updating: true``; gives the request its :class:`~accord.web.cache.
+    RequestNote`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        note = RequestNote()
+        token = REQUEST_NOTE.set(note)
+        start = time.perf_counter()
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                took = (time.perf_counter() - start) * 1000
+                headers = list(message.get("headers", []))
+                headers.append((b"server-timing", f"app;dur={took:.1f}".encode()))
+                if note.stale:
+                    headers.append((b"x-accord-updating", b"true"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, timed_send)
+        finally:
+            REQUEST_NOTE.reset(token)

@@ -2,7 +2,8 @@
 
 Templates live in ``web/templates`` (autoescaped). Every page gets ``user`` (or
 ``None``), ``csrf`` (the session's token, which forms and HTMX requests repeat), ``nav``
-(the pages the user may open) and ``may(action)``.
+(the pages the user may open), ``may(action)`` and ``updating`` (figures from before the
+last change, being recomputed: :mod:`accord.web.warmup`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 
 from accord import __version__
 from accord.data.state import UserRecord
+from accord.web.cache import REQUEST_NOTE
 from accord.web.capability import cell
 from accord.web.permissions import Action, allows
 from accord.web.security import COOKIE_NAME
@@ -95,6 +97,12 @@ def _csrf(request: Request) -> str:
     return token
 
 
+def _updating() -> bool:
+    """Whether this request was answered with a previous result being recomputed."""
+    note = REQUEST_NOTE.get()
+    return note is not None and note.stale
+
+
 def render(
     request: Request,
     template: str,
@@ -118,6 +126,7 @@ def render(
         "may": may,
         "workspace_name": runtime.workspace.settings.workspace.name if runtime else "Accord",
         "currency": runtime.workspace.settings.workspace.currency if runtime else "USD",
+        "updating": _updating(),
     }
     response = templates.TemplateResponse(
         request, template, base | context, status_code=status, headers=dict(headers or {})

@@ -2,29 +2,45 @@
 
 Made when the app starts (FastAPI's lifespan) and closed when it stops; routes reach it
 through the dependencies of :mod:`accord.web.deps`.
+
+**Versions without a query per request.** Cached results and signed-in callers are keyed
+on the state store's change counter (the newest audit-log id). The runtime reads it at
+most once per :data:`STATE_POLL_SECONDS`, and again at once after any write this process
+commits to the state store (a SQLAlchemy engine listener bumps :attr:`Runtime.
+generation`). So a change made through the server (a signature, a revoked token, a
+deactivated user) counts from the next request; a change made by another process (the
+CLI) within :data:`STATE_POLL_SECONDS`.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from accord.data.state import StateStore
+from accord.data.state import StateStore, UserRecord
 from accord.data.state.models import AuditEntry
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
-from accord.web.cache import ResultCache
+from accord.web.cache import REQUEST_NOTE, WARMING, ResultCache
 from accord.web.security import LoginThrottle, SessionCodec
 from accord.web.settings import WebSettings
 from accord.web.uploads import UPLOAD_FOLDER, UploadJobs
 from accord.web.warehouse import WarehouseHost
 
-__all__ = ["Runtime"]
+__all__ = ["STATE_POLL_SECONDS", "Runtime"]
 
 T = TypeVar("T")
+
+STATE_POLL_SECONDS = 1.0
+"""How long the state store's change counter is trusted before it is read again (changes
+made by this process are seen at once)."""
+
+_READS = ("SELECT", "BEGIN", "PRAGMA", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 @dataclass
@@ -40,6 +56,32 @@ class Runtime:
     sessions: SessionCodec
     throttle: LoginThrottle
     cache: ResultCache = field(default_factory=ResultCache)
+    generation: int = 0
+    """Bumped by every state-store commit of this process that wrote something."""
+    on_stale: Callable[[], None] | None = field(default=None, repr=False)
+    """Called when a request answered with a stale result (the warm-up wakes up)."""
+    warm_keys: set[Hashable] = field(default_factory=set, repr=False)
+    """Keys the warm-up thread keeps fresh (served stale while it recomputes them)."""
+    credentials: dict[tuple[str, ...], tuple[int, int, float, UserRecord]] = field(
+        default_factory=dict, repr=False
+    )
+    """Recently checked credentials (see :func:`accord.web.deps.get_principal`)."""
+    _seen: tuple[int, int, float] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        event.listen(self.state.engine, "before_cursor_execute", self._noted_write)
+        event.listen(self.state.engine, "commit", self._committed)
+
+    @staticmethod
+    def _noted_write(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.lstrip()[:9].upper().startswith(_READS):
+            conn.info["accord_wrote"] = True
+
+    def _committed(self, conn: Any) -> None:
+        if conn.info.pop("accord_wrote", False):
+            with self._lock:
+                self.generation += 1
 
     @classmethod
     def open(cls, workspace: Workspace, settings: WebSettings) -> Runtime:
@@ -77,18 +119,57 @@ class Runtime:
             throttle=LoginThrottle.from_settings(settings),
         )
 
+    def known_state_version(self) -> int | None:
+        """:meth:`state_version` if it needs no query now, else ``None``."""
+        with self._lock:
+            seen, generation = self._seen, self.generation
+        fresh = seen is not None and seen[1] == generation
+        if seen is not None and fresh and time.monotonic() - seen[2] < STATE_POLL_SECONDS:
+            return seen[0]
+        return None
+
     def state_version(self) -> int:
-        """The state store's change counter: the newest audit-log entry's id."""
+        """The state store's change counter: the newest audit-log entry's id (read at most
+        once per :data:`STATE_POLL_SECONDS`, at once after this process wrote)."""
+        known = self.known_state_version()
+        if known is not None:
+            return known
+        now = time.monotonic()
+        with self._lock:
+            generation = self.generation
         with self.state.session() as session:
-            return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+            value = int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+        with self._lock:
+            self._seen = (value, generation, now)
+        return value
 
     def version(self) -> tuple[str, int]:
         """What cached results are keyed on: (data version, state change counter)."""
         return self.warehouse.data_version, self.state_version()
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """*compute*'s result, kept until the data or the state store changes."""
-        return self.cache.get(key, self.version(), compute)
+        """*compute*'s result, kept until the data or the state store changes.
+
+        A result the warm-up thread keeps fresh (:attr:`warm_keys`) is answered from its
+        previous version while the thread recomputes it (the request is noted stale);
+        what a request computes after it was answered stale is not kept.
+        """
+        version = self.version()
+        touched = WARMING.get()
+        if touched is not None:
+            touched.add(key)
+            self.warm_keys.add(key)
+            return self.cache.get(key, version, compute)
+        note = REQUEST_NOTE.get()
+        if key in self.warm_keys and self.on_stale is not None:
+            found = self.cache.peek(key)
+            if found is not None and found[0] != version:
+                self.on_stale()
+                if note is not None:
+                    note.stale = True
+                stale: T = found[1]
+                return stale
+        return self.cache.get(key, version, compute, store=note is None or not note.stale)
 
     def close(self) -> None:
         """Stop the upload worker, then release both stores."""
@@ -98,4 +179,10 @@ class Runtime:
             try:
                 self.warehouse.close()
             finally:
+                for name, listener in (
+                    ("before_cursor_execute", self._noted_write),
+                    ("commit", self._committed),
+                ):
+                    if event.contains(self.state.engine, name, listener):
+                        event.remove(self.state.engine, name, listener)
                 self.state.close()

@@ -24,7 +24,7 @@ def serve(
     Behind a reverse proxy, keep *host* on 127.0.0.1 and let the proxy terminate HTTPS
     (``docs/web.md``).
     """
-    app = create_app(workspace, settings=settings)
+    app = create_app(workspace, settings=settings, warm_up=True)
     uvicorn.run(
         app,
         host=host,

@@ -113,6 +113,14 @@ class WarehouseHost:
                     self._writes += 1
                     self._last_load = latest[0].load_id if latest else self._last_load
 
+    def interrupt(self) -> None:
+        """Interrupt the queries running on every reader (at shutdown)."""
+        with self._cursors_lock:
+            cursors = list(self._cursors)
+        for cursor in cursors:
+            with contextlib.suppress(Exception):
+                cursor.interrupt()
+
     def close(self) -> None:
         """Close every cursor and the connection (releases the DuckDB file)."""
         with self._cursors_lock:

@@ -84,14 +84,15 @@ def logout(runtime: RuntimeDep) -> Response:
 
 
 @pages.get("/healthz", dependencies=[PUBLIC])
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     """Liveness for a reverse proxy or orchestrator (no data, no sign-in)."""
     return {"status": "ok"}
 
 
 @api.get("/me", response_model=MePublic)
-def me(user: ApiUser, principal: PrincipalDep) -> MePublic:
-    """The caller, how they authenticated, and the actions they may take."""
+async def me(user: ApiUser, principal: PrincipalDep) -> MePublic:
+    """The caller, how they authenticated, and the actions they may take (memory only: on
+    the event loop)."""
     return MePublic(
         user=UserPublic.of(user, show_email=True),
         authenticated_by=principal.via,

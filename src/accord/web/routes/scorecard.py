@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from datetime import date
 
 from fastapi import APIRouter, Request
@@ -115,15 +114,9 @@ class ScorecardPublic(Public):
     pending: list[PendingPublic]
 
 
-def current_scorecard(
-    runtime: Runtime, warehouse: Warehouse, version: Hashable | None = None
-) -> Scorecard:
-    """The scorecard at *version* (default: now), cached until data or definitions change."""
-    return runtime.cache.get(
-        "scorecard",
-        runtime.version() if version is None else version,
-        lambda: build_scorecard(runtime.definitions, warehouse),
-    )
+def current_scorecard(runtime: Runtime, warehouse: Warehouse) -> Scorecard:
+    """The scorecard, cached until data or definitions change (kept warm in the server)."""
+    return runtime.cached("scorecard", lambda: build_scorecard(runtime.definitions, warehouse))
 
 
 @pages.get("/")
@@ -131,11 +124,9 @@ def scorecard_page(
     request: Request, user: ScorecardViewer, runtime: RuntimeDep, warehouse: WarehouseDep
 ) -> Response:
     """The shared scorecard."""
-    version = runtime.version()  # one version for the card and what is drawn from it
-    card = current_scorecard(runtime, warehouse, version)
-    charts, sparks = runtime.cache.get(
+    card = current_scorecard(runtime, warehouse)
+    charts, sparks = runtime.cached(
         "scorecard-charts",
-        version,
         lambda: (
             {g.name: goal_chart(g) for g in card.goals if g.monthly},
             {m.name: sparkline(m.trend) for m in card.metrics},
@@ -149,11 +140,9 @@ def scorecard(
     user: ScorecardViewer, runtime: RuntimeDep, warehouse: WarehouseDep
 ) -> ScorecardPublic:
     """Goals, shared metrics and pending signatures, each number citing its definitions."""
-    version = runtime.version()
-    card = current_scorecard(runtime, warehouse, version)
-    return runtime.cache.get(
+    card = current_scorecard(runtime, warehouse)
+    return runtime.cached(
         "scorecard-public",
-        version,
         lambda: ScorecardPublic(
             as_of=card.as_of,
             goals=[GoalPublic.of(g) for g in card.goals],
