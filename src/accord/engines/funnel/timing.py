@@ -81,7 +81,8 @@ def stage_timing(
     for a, b in chosen:
         t = entries.table
         t = t.filter(window.contains(t[a]) & (t[a] <= cutoff))
-        r = reach(t, entries, a, b)
+        t = t.mutate(_r=reach(t, entries, a, b))  # once, as a column: smaller SQL
+        r = t._r
         t = t.mutate(
             _days=ibis.ifelse(
                 r.notnull() & (r <= cutoff), (r.epoch_seconds() - t[a].epoch_seconds()) / _DAY,

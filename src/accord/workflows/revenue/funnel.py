@@ -138,23 +138,30 @@ def default_window(as_of: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def entries_for(ctx: RevenueContext) -> FunnelEntries:
+def entries_for(ctx: RevenueContext, *, with_attributes: bool = True) -> FunnelEntries:
     """First entries of every person (over all the data: an entry before the window is
-    not a new entry in it), with the ``--by`` attributes carried."""
+    not a new entry in it), with the ``--by`` attributes carried.
+
+    ``with_attributes=False`` leaves the attributes out (nothing to group by): they are
+    one row per person, so the entries are the same, and the contacts, touchpoints and
+    accounts behind them are not read.
+    """
     return funnel_entries(
         ctx.events,
         stages=stage_rules_of(ctx.funnel_body.body),
         entity_col="person_id",
         time_zone=ctx.time_zone,
-        attributes=ctx.attributes,
+        attributes=ctx.attributes if with_attributes else None,
     )
 
 
-def _opportunities(ctx: RevenueContext) -> ir.Table | None:
+def _opportunities(ctx: RevenueContext, by: str | None) -> ir.Table | None:
+    """The opportunities, with the person's attributes when grouping *by* one of them
+    (without a grouping the one-row-per-person join would change nothing)."""
     opp = ctx.table("opportunities")
     if opp is None:
         return None
-    if "contact_id" in opp.columns:
+    if "contact_id" in opp.columns and by is not None:
         opp = with_person_id(ctx.warehouse, opp, id_column="contact_id", out="o_person").view()
         a = ctx.attributes.rename(o_person="person_id")
         opp = opp.left_join(a, "o_person")
@@ -182,7 +189,7 @@ def funnel_with(
             "--from must be before --to.", hint="e.g. --from 2025-01-01 --to 2025-07-01"
         )
     body = ctx.funnel_body.body
-    fe = entries_for(ctx)
+    fe = entries_for(ctx, with_attributes=by is not None)
     cite = ctx.cite_args()
     kw: dict[str, Any] = {"start": start, "end": end, "by": by}
     over_grain: Grain = grain or "month"
@@ -198,7 +205,7 @@ def funnel_with(
         reasons=[r.code for r in body.rejection_reasons] or None,
         **kw,
     )
-    opp = _opportunities(ctx)
+    opp = _opportunities(ctx, by)
     if opp is not None:
         velocity = sales_velocity(opp, grain=grain, time_zone=ctx.time_zone, **kw)
     else:
