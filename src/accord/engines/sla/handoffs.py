@@ -67,10 +67,19 @@ class Handoffs:
     as_of: dt.datetime
     decision_events: ir.Table = field(repr=False)
     parameters: Parameters = field(default=(), repr=False)
+    _notes: list[tuple[Note, ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def notes(self) -> tuple[Note, ...]:
         """Edge cases: merged hand-offs, entities rejected again, decisions without a
-        hand-off, hand-offs without an owner (one query)."""
+        hand-off, hand-offs without an owner (computed once: every report built from
+        these hand-offs reuses them)."""
+        if not self._notes:
+            self._notes.append(self._compute_notes())
+        return self._notes[0]
+
+    def _compute_notes(self) -> tuple[Note, ...]:
         t = self.table
         per_entity = t.group_by("entity").aggregate(
             rejected=(t.decision == "rejected").cast("int64").sum()

@@ -238,27 +238,32 @@ def _attributes(wh: Warehouse) -> ir.Table:
     )
 
 
-def _owners(
-    wh: Warehouse, le: ir.Table, sla: DefinitionVersion | None, attributes: ir.Table
-) -> ir.Table:
+def _owners(wh: Warehouse, le: ir.Table, sla: DefinitionVersion | None) -> ir.Table:
     """The rep each person was handed to: the owner of the person's record in the system
-    that recorded the first hand-off (the lead was routed there), else any record's."""
-    fallback = attributes.filter(attributes.rep.notnull()).select("person_id", owner_id="rep")
+    that recorded the first hand-off (the lead was routed there), else any record's (the
+    largest owner id, as the ``rep`` attribute).
+
+    Read from the keyed contacts alone (not from the full attributes table, whose
+    touchpoints and accounts do not bear on the owner)."""
     c = _keyed(wh, "contacts")
-    if c is None or sla is None or "source_system" not in le.columns:
+    if c is None:
+        return _empty({"person_id": "string", "owner_id": "string"})
+    c = c.filter(c.owner_id.notnull())
+    per_system = c.group_by("person_id", "source_system").aggregate(
+        h_owner=c.owner_id.cast("string").max()
+    )
+    fallback = per_system.group_by("person_id").aggregate(owner_id=per_system.h_owner.max())
+    if sla is None or "source_system" not in le.columns:
         return fallback
     assert isinstance(sla.definition, SlaDefinition)
     h = le.filter(le.stage == sla.definition.body.handoff_stage)
     h = h.group_by("person_id").aggregate(h_system=h.source_system.argmin(h.ts))
-    c = c.filter(c.owner_id.notnull())
-    c = c.group_by("person_id", "source_system").aggregate(h_owner=c.owner_id.cast("string").max())
-    c = c.rename(h_person="person_id", h_system="source_system")
+    c = per_system.rename(h_person="person_id", h_system="source_system")
     j = h.join(c, [h.person_id == c.h_person, h.h_system == c.h_system])
     routed = j.select(r_person=j.person_id, r_owner=j.h_owner).view()
     f = fallback.left_join(routed, fallback.person_id == routed.r_person)
-    both = f.select("person_id", owner_id=f.r_owner.coalesce(f.owner_id)).view()
-    extra = routed.anti_join(fallback, routed.r_person == fallback.person_id)
-    return both.union(extra.select(person_id="r_person", owner_id="r_owner"))
+    # every routed person has an owner, so is in the fallback: no one to add
+    return f.select("person_id", owner_id=f.r_owner.coalesce(f.owner_id)).view()
 
 
 def _as_of(events: ir.Table, time_zone: str) -> dt.datetime:
@@ -319,7 +324,7 @@ def revenue_context(
                 events=events,
                 activities=activities,
                 attributes=attributes,
-                owners=_owners(wh, keyed, sla, attributes),
+                owners=_owners(wh, keyed, sla),
                 resolved=crosswalk_available(wh),
             )
         finally:
