@@ -20,8 +20,9 @@ from sqlalchemy import event, text
 from web_helpers import COOKIE_DOMAIN, TestClient, mint_session, settings
 
 from accord.data.state.audit import record_change
-from accord.data.state.tokens import create_token, revoke_token
+from accord.data.state.tokens import authenticate_token, create_token, revoke_token
 from accord.data.workspace import Workspace
+from accord.errors import StoreError
 from accord.web import create_app
 from accord.web import deps as deps_module
 from accord.web import runtime as runtime_module
@@ -217,3 +218,25 @@ def test_the_warm_up_serves_the_previous_scorecard_until_the_signed_one_is_ready
         [mqls] = [m for m in fresh_answer.json()["metrics"] if m["name"] == "mqls"]
         assert mqls["version"]["version"] == 2
         assert "new ones are being computed" not in client.get("/", headers=api).text
+
+
+def test_a_busy_state_store_is_tried_again_when_checking_a_token(
+    served: tuple[FastAPI, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, client = served
+    runtime: Runtime = app.state.runtime
+    with runtime.state.session() as db:
+        token, _ = create_token(db, "sales-lead", name="perf", actor="test")
+    calls: list[int] = []
+
+    def busy_once(db: Any, secret: str) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise StoreError("The state store failed: database is locked.")
+        return authenticate_token(db, secret)
+
+    monkeypatch.setattr(deps_module, "authenticate_token", busy_once)
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert me.json()["user"]["name"] == "sales-lead"
+    assert len(calls) == 2

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -37,6 +37,7 @@ from accord.data.state.tokens import authenticate_token, token_digest
 from accord.data.warehouse import Warehouse
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
+from accord.errors import StoreError
 from accord.web.errors import CsrfFailed, NotAuthenticated
 from accord.web.permissions import Action, require
 from accord.web.runtime import Runtime
@@ -167,12 +168,29 @@ def _stamp(runtime: Runtime) -> tuple[int, int, float]:
     return runtime.generation, runtime.state_version(), time.monotonic()
 
 
+def _retrying(runtime: Runtime, check: Callable[[Any], UserRecord | None]) -> UserRecord | None:
+    """*check* in a state-store transaction, tried again (twice) if the store was busy.
+
+    Checking a token notes its last use (a write, every few minutes); with SQLite, two
+    such writes at once make one transaction fail at once (its snapshot is out of date)
+    rather than wait: trying again a moment later succeeds.
+    """
+    for attempt in range(3):
+        try:
+            with runtime.state.session() as db:
+                return check(db)
+        except StoreError:
+            if attempt == 2:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return None  # pragma: no cover - the loop returns or raises
+
+
 def _token_user(runtime: Runtime, key: tuple[str, ...], token: str) -> UserRecord | None:
     user = _trusted(runtime, key, runtime.state_version())
     if user is None:
         stamp = _stamp(runtime)
-        with runtime.state.session() as db:
-            user = authenticate_token(db, token)
+        user = _retrying(runtime, lambda db: authenticate_token(db, token))
         if user is not None:
             _trust(runtime, key, stamp, user)
     return user
