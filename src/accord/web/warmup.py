@@ -31,7 +31,7 @@ from accord.errors import AccordError
 from accord.web.cache import WARMING
 from accord.web.runtime import Runtime
 
-__all__ = ["DEFAULT_TASKS", "POLL_SECONDS", "Task", "Warmup"]
+__all__ = ["DEFAULT_TASKS", "MAX_USERS", "POLL_SECONDS", "Task", "Warmup"]
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +48,21 @@ def _scorecard(runtime: Runtime, warehouse: Warehouse) -> Any:
     return current_scorecard(runtime, warehouse)
 
 
+MAX_USERS = 50
+"""The funnel's per-user view (a rep's own breaches first) is warmed for at most this many
+active users (the others compute theirs at their first visit)."""
+
+
 def _funnel(runtime: Runtime, warehouse: Warehouse) -> Any:
     from accord.web.filters import newest_day
-    from accord.web.routes.funnel import current
+    from accord.web.routes.funnel import current, current_for
     from accord.web.services.funnel import FunnelArgs
 
     newest_day(runtime, warehouse)
-    return current(runtime, warehouse, FunnelArgs())
+    view = current(runtime, warehouse, FunnelArgs())
+    for user in runtime.state.users()[:MAX_USERS]:
+        current_for(runtime, warehouse, user, FunnelArgs())
+    return view
 
 
 def _credit(runtime: Runtime, warehouse: Warehouse) -> Any:
@@ -86,7 +94,8 @@ DEFAULT_TASKS: tuple[Task, ...] = (
     ("economics", _economics),
     ("funnel", _funnel),
 )
-"""The default views of the Scorecard, Data, Credit, Economics and Funnel & SLA pages."""
+"""The default views of the Scorecard, Data, Credit, Economics and Funnel & SLA pages (the
+latter per user too)."""
 
 
 class Warmup:
