@@ -7,6 +7,7 @@ minutes in Argon2; the sign-in form itself is tested in ``test_web_security``).
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from web_helpers import (
+    CHROMIUM,
     COOKIE_DOMAIN,
+    LAUNCH_ARGS,
     ClientFor,
     TestClient,
     build_company,
@@ -90,3 +93,17 @@ def as_user(app: FastAPI, client: TestClient) -> ClientFor:
         return made[name]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium, headless, shared by every browser test module of the session."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{CHROMIUM} is required in CI")
+        pytest.skip(f"no {CHROMIUM}")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

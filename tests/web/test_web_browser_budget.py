@@ -19,24 +19,13 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from test_web_browser import CHROMIUM, LAUNCH_ARGS, Visit, _charts_drawn, _free_port, playwright_api
+from test_web_browser import Visit, _charts_drawn, _free_port
 from web_helpers import settings
 
 from accord.data.workspace import Workspace
 from accord.web import create_app
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    """Debian's chromium, headless (as ``test_web_browser``'s ``browser``)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no {CHROMIUM}")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +53,9 @@ def served_budget(demo_template: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 def test_the_funnel_filter_swaps_the_report_and_keeps_the_address(
-    served_budget: str, chromium: object
+    served_budget: str, browser: object
 ) -> None:
-    visit = Visit(chromium, served_budget).login("sales-lead")
+    visit = Visit(browser, served_budget).login("sales-lead")
     page = visit.page
     page.goto("/funnel")
     _charts_drawn(page)
@@ -90,9 +79,9 @@ def test_the_funnel_filter_swaps_the_report_and_keeps_the_address(
 
 
 def test_a_marketing_lead_proposes_and_both_leads_approve(
-    served_budget: str, chromium: object
+    served_budget: str, browser: object
 ) -> None:
-    marketing = Visit(chromium, served_budget).login("marketing-lead")
+    marketing = Visit(browser, served_budget).login("marketing-lead")
     page = marketing.page
     page.goto("/economics")
     assert _charts_drawn(page) == 2
@@ -105,7 +94,7 @@ def test_a_marketing_lead_proposes_and_both_leads_approve(
     assert "the model's split" in page.inner_text("[data-proposal]")
     marketing.shot("economics-proposed")
     marketing.close()
-    finance = Visit(chromium, served_budget).login("finance-lead")
+    finance = Visit(browser, served_budget).login("finance-lead")
     finance.page.goto("/economics")
     finance.page.click('[data-testid="approve"]')
     finance.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))
@@ -113,7 +102,7 @@ def test_a_marketing_lead_proposes_and_both_leads_approve(
     assert "Awaits: marketing" in finance.page.inner_text('[data-testid="awaiting"]')
     finance.shot("economics-proposed-finance-approved")
     finance.close()
-    again = Visit(chromium, served_budget).login("marketing-lead")
+    again = Visit(browser, served_budget).login("marketing-lead")
     again.page.goto("/economics")
     again.page.click('[data-testid="approve"]')
     again.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))

@@ -156,3 +156,17 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient
     )
     assert response.status_code == 303, response.text
     return client
+
+
+# Debian's chromium and the flags DESIGN.md §6 gives, for the browser tests (one
+# session-scoped ``browser`` fixture in conftest.py: Playwright's sync API allows one
+# instance per thread, so every browser test module shares it).
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
