@@ -173,14 +173,14 @@ def make_tokens(root: Path) -> dict[str, str]:
 
 
 def invalidate(root: Path) -> None:
-    """Write one audit entry (a token): every cached result is stale afterwards."""
-    from accord.data.state.tokens import create_token
+    """Write one audit entry (not a credential change, which keeps cached results): every
+    cached result is stale afterwards."""
+    from accord.data.state.audit import record_change
     from accord.data.workspace import Workspace
 
     with Workspace.open(root).state() as store, store.session() as session:
-        create_token(session, "bench-admin", name=f"invalidate-{secrets.token_hex(3)}",
-                     actor="system:benchmark",
-                     expires_at=datetime.now(UTC) + timedelta(hours=1))  # fmt: skip
+        record_change(session, actor="system:benchmark", action="benchmark.invalidate",
+                      entity=f"benchmark:{secrets.token_hex(3)}")  # fmt: skip
 
 
 def free_port() -> int:

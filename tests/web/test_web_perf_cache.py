@@ -158,6 +158,32 @@ def test_the_state_version_is_read_once_per_interval_and_at_once_after_a_write(
         event.remove(runtime.state.engine, "before_cursor_execute", count)
 
 
+def test_a_new_or_revoked_token_keeps_cached_results_but_a_signature_does_not(
+    served: tuple[FastAPI, TestClient],
+) -> None:
+    app, _ = served
+    runtime: Runtime = app.state.runtime
+    computed: list[int] = []
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert runtime.cached("probe", compute) == 1
+    state, results = runtime.state_version(), runtime.results_version()
+    with runtime.state.session() as db:
+        _, record = create_token(db, "sales-lead", name="perf", actor="test")
+    with runtime.state.session() as db:
+        revoke_token(db, record.id, actor="test")
+    assert runtime.state_version() > state  # credentials are checked again...
+    assert runtime.results_version() == results  # ...but no analysis is recomputed
+    assert runtime.cached("probe", compute) == 1
+    with runtime.state.session() as session:
+        record_change(session, actor="test", action="definition.sign", entity="definition:x")
+    assert runtime.results_version() > results
+    assert runtime.cached("probe", compute) == 2
+
+
 def test_responses_say_how_long_the_server_took(served: tuple[FastAPI, TestClient]) -> None:
     _, client = served
     timing = client.get("/healthz").headers["server-timing"]

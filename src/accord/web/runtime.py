@@ -3,13 +3,15 @@
 Made when the app starts (FastAPI's lifespan) and closed when it stops; routes reach it
 through the dependencies of :mod:`accord.web.deps`.
 
-**Versions without a query per request.** Cached results and signed-in callers are keyed
-on the state store's change counter (the newest audit-log id). The runtime reads it at
-most once per :data:`STATE_POLL_SECONDS`, and again at once after any write this process
-commits to the state store (a SQLAlchemy engine listener bumps :attr:`Runtime.
-generation`). So a change made through the server (a signature, a revoked token, a
-deactivated user) counts from the next request; a change made by another process (the
-CLI) within :data:`STATE_POLL_SECONDS`.
+**Versions without a query per request.** Signed-in callers are keyed on the state
+store's change counter (the newest audit-log id); cached results on the counter of the
+changes that can change a result (the newest audit-log id whose action is not in
+:data:`CREDENTIAL_ACTIONS`: a new token or password leaves every analysis as it was).
+The runtime reads both at most once per :data:`STATE_POLL_SECONDS`, and again at once
+after any write this process commits to the state store (a SQLAlchemy engine listener
+bumps :attr:`Runtime.generation`). So a change made through the server (a signature, a
+revoked token, a deactivated user) counts from the next request; a change made by
+another process (the CLI) within :data:`STATE_POLL_SECONDS`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import event, func, select
+from sqlalchemy import case, event, func, select
 
 from accord.data.state import StateStore, UserRecord
 from accord.data.state.models import AuditEntry
@@ -32,13 +34,17 @@ from accord.web.settings import WebSettings
 from accord.web.uploads import UPLOAD_FOLDER, UploadJobs
 from accord.web.warehouse import WarehouseHost
 
-__all__ = ["STATE_POLL_SECONDS", "Runtime"]
+__all__ = ["CREDENTIAL_ACTIONS", "STATE_POLL_SECONDS", "Runtime"]
 
 T = TypeVar("T")
 
 STATE_POLL_SECONDS = 1.0
 """How long the state store's change counter is trusted before it is read again (changes
 made by this process are seen at once)."""
+
+CREDENTIAL_ACTIONS = ("token.create", "token.revoke", "user.set_password")
+"""Audit actions that change who may sign in, never what a page shows: they invalidate the
+credential cache but no cached result."""
 
 _READS = ("SELECT", "BEGIN", "PRAGMA", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
@@ -66,7 +72,7 @@ class Runtime:
         default_factory=dict, repr=False
     )
     """Recently checked credentials (see :func:`accord.web.deps.get_principal`)."""
-    _seen: tuple[int, int, float] | None = field(default=None, repr=False)
+    _seen: tuple[int, int, int, float] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -119,33 +125,50 @@ class Runtime:
             throttle=LoginThrottle.from_settings(settings),
         )
 
-    def known_state_version(self) -> int | None:
-        """:meth:`state_version` if it needs no query now, else ``None``."""
+    def _known(self) -> tuple[int, int] | None:
         with self._lock:
             seen, generation = self._seen, self.generation
-        fresh = seen is not None and seen[1] == generation
-        if seen is not None and fresh and time.monotonic() - seen[2] < STATE_POLL_SECONDS:
-            return seen[0]
-        return None
+        if seen is None or seen[2] != generation:
+            return None
+        if time.monotonic() - seen[3] >= STATE_POLL_SECONDS:
+            return None
+        return seen[0], seen[1]
 
-    def state_version(self) -> int:
-        """The state store's change counter: the newest audit-log entry's id (read at most
-        once per :data:`STATE_POLL_SECONDS`, at once after this process wrote)."""
-        known = self.known_state_version()
+    def _versions(self) -> tuple[int, int]:
+        """(state change counter, result change counter), read at most once per
+        :data:`STATE_POLL_SECONDS` and at once after this process wrote."""
+        known = self._known()
         if known is not None:
             return known
         now = time.monotonic()
         with self._lock:
             generation = self.generation
+        results = case((AuditEntry.action.not_in(CREDENTIAL_ACTIONS), AuditEntry.id))
         with self.state.session() as session:
-            value = int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+            row = session.execute(select(func.max(AuditEntry.id), func.max(results))).one()
+        value = (int(row[0] or 0), int(row[1] or 0))
         with self._lock:
-            self._seen = (value, generation, now)
+            self._seen = (value[0], value[1], generation, now)
         return value
 
+    def known_state_version(self) -> int | None:
+        """:meth:`state_version` if it needs no query now, else ``None``."""
+        known = self._known()
+        return None if known is None else known[0]
+
+    def state_version(self) -> int:
+        """The state store's change counter: the newest audit-log entry's id (read at most
+        once per :data:`STATE_POLL_SECONDS`, at once after this process wrote)."""
+        return self._versions()[0]
+
+    def results_version(self) -> int:
+        """The newest audit-log id of a change that can change a result (any action but
+        :data:`CREDENTIAL_ACTIONS`)."""
+        return self._versions()[1]
+
     def version(self) -> tuple[str, int]:
-        """What cached results are keyed on: (data version, state change counter)."""
-        return self.warehouse.data_version, self.state_version()
+        """What cached results are keyed on: (data version, result change counter)."""
+        return self.warehouse.data_version, self.results_version()
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """*compute*'s result, kept until the data or the state store changes.
