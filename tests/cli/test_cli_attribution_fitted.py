@@ -50,14 +50,41 @@ def test_path_file_fitted_game_by_model_and_by_game(invoke: Invoke, symmetric_fi
 def test_workspace_compares_the_fitted_game(invoke: Invoke, demo_run: tuple[Path, Result]) -> None:
     root, _ = demo_run
     res = invoke("attribution", "-w", root, "--conversion", "mql", "-m", "shapley_fitted",
-                 "-m", "shapley", "--shapley-game", "conversion_rate", "-f", "json")  # fmt: skip
+                 "-m", "shapley", "--shapley-game", "conversion_rate", "--ridge", "5",
+                 "-f", "json")  # fmt: skip
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     models = {m["model"]: m for m in doc["models"]}
     assert list(models) == ["in_force", "shapley_fitted", "shapley"]
     assert models["shapley_fitted"]["parameters"]["characteristic"] == "fitted_rate"
+    assert models["shapley_fitted"]["parameters"]["ridge"] == 5.0
     assert models["shapley"]["parameters"]["characteristic"] == "conversion_rate"
     for m in ("shapley_fitted", "shapley"):
         assert models[m]["reason"] is None
         total = sum(row[m]["conversions"] for row in doc["credit"])
         assert total == pytest.approx(doc["attributed_conversions"])
+
+
+def test_the_ridge_option_reaches_the_fitted_game(invoke: Invoke, tmp_path: Path) -> None:
+    # a converts half its journeys, b one in twenty. A huge penalty shrinks both slopes to
+    # 0: every non-empty coalition has the same fitted rate, so each journey's conversions
+    # go to its channels in equal shares: a 10 + 5/2, b 1 + 5/2, a gap of 9. Unpenalised,
+    # a's larger fitted lift takes more of {a, b}'s 5 than half.
+    f = tmp_path / "paths.csv"
+    f.write_text("path,conv,null\na,10,10\nb,1,19\na > b,5,5\n")
+    base = ("attribution", "paths", f, "--path-col", "path", "--conversions-col", "conv",
+            "--null-col", "null", "-m", "shapley_fitted", "-f", "json")  # fmt: skip
+    gaps = {}
+    for ridge in (0.0, 1e4):
+        res = invoke(*base, "--ridge", str(ridge))
+        assert res.exit_code == 0, res.output
+        doc = json.loads(res.stdout)
+        assert doc["models"][0]["parameters"]["ridge"] == ridge
+        got = credit(doc, "shapley_fitted")
+        assert sum(got.values()) == pytest.approx(16.0)
+        gaps[ridge] = got["a"] - got["b"]
+    assert gaps[1e4] == pytest.approx(9.0, abs=0.01)
+    assert gaps[0.0] > 12.0
+    bad = invoke(*base, "--ridge", "-1")
+    assert bad.exit_code == 2
+    assert "--ridge" in bad.output

@@ -95,6 +95,17 @@ ToDay = Annotated[str | None, typer.Option("--to", help="Last day of conversions
 
 _GAMES: dict[str, Characteristic] = {g: g for g in CHARACTERISTICS}
 
+Ridge = Annotated[
+    float,
+    typer.Option(
+        "--ridge",
+        help="Ridge penalty of the fitted Shapley game (shapley_fitted, --shapley-game "
+        "fitted_rate): larger shrinks channel effects toward each other; 0 is plain "
+        "maximum likelihood.",
+        min=0.0,
+    ),
+]
+
 
 def _scope(
     level: LevelChoice,
@@ -106,6 +117,7 @@ def _scope(
     order: int | None = None,
     include_nulls: bool = True,
     shapley_game: str = "conversions",
+    ridge: float = 1.0,
 ) -> Scope:
     return Scope(
         level=level.value,
@@ -117,6 +129,7 @@ def _scope(
         order=order,
         include_nulls=include_nulls,
         shapley_game=_GAMES.get(shapley_game, "conversions"),
+        ridge=ridge,
     )
 
 
@@ -151,6 +164,7 @@ def attribution(
     shapley_game: Annotated[
         ShapleyGame, typer.Option("--shapley-game", help="Shapley characteristic function.")
     ] = ShapleyGame.conversions,
+    ridge: Ridge = 1.0,
     fmt: Format = OutputFormat.table,
     workspace: WorkspaceDir = None,
 ) -> None:
@@ -163,9 +177,8 @@ def attribution(
     """
     if ctx.invoked_subcommand is not None:
         return
-    scope = _scope(
-        level, conversion, by, lookback, start, end, order, include_nulls, shapley_game.value
-    )
+    game = shapley_game.value
+    scope = _scope(level, conversion, by, lookback, start, end, order, include_nulls, game, ridge)
     ws = Workspace.open(workspace)
     with ws.state() as state, ws.warehouse(read_only=True) as wh:
         report = attribute(wh, SqlDefinitionStore(state).snapshot(), models=model or (),
@@ -479,6 +492,7 @@ def paths(
         ShapleyGame,
         typer.Option("--shapley-game", help="Shapley characteristic function."),
     ] = ShapleyGame.conversions,
+    ridge: Ridge = 1.0,
     delimiter: Annotated[
         str | None,
         typer.Option("--delimiter", help="CSV field delimiter (default: detected)."),
@@ -515,6 +529,7 @@ def paths(
                     order=order,
                     include_nulls=include_nulls,
                     characteristic=shapley_game.value,
+                    ridge=ridge,
                 )
             )
         bar(completed=len(names), total=len(names), description="done")

@@ -147,6 +147,9 @@ class Scope:
         Characteristic function of compared ``shapley`` runs: ``conversions``,
         ``conversion_rate`` or ``fitted_rate`` (see ``docs/attribution.md``); the
         ``shapley_fitted`` model is always ``fitted_rate``.
+    ridge
+        Ridge penalty of the ``fitted_rate`` game in compared runs (``>= 0``; the in-force
+        model keeps its definition's).
     """
 
     level: Level = "person"
@@ -158,6 +161,7 @@ class Scope:
     order: int | None = None
     include_nulls: bool = True
     shapley_game: Characteristic = "conversions"
+    ridge: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,7 +544,7 @@ def _run(name: str, d: _Definitions, paths: PathCounts, scope: Scope) -> Attribu
     engine_name: ModelName = name  # type: ignore[assignment]
     return run_model(paths, engine_name, half_life=half_life, order=order,
                      include_nulls=scope.include_nulls,
-                     characteristic=scope.shapley_game)  # fmt: skip
+                     characteristic=scope.shapley_game, ridge=scope.ridge)  # fmt: skip
 
 
 def _resolve_models(models: Sequence[str], d: _Definitions, defs: InForceSnapshot) -> list[str]:

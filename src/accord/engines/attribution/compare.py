@@ -88,8 +88,10 @@ def run_model(
     order: int = 1,
     include_nulls: bool = True,
     characteristic: Characteristic = "conversions",
+    ridge: float = 1.0,
 ) -> AttributionResult:
-    """Run one model by name with the given parameters."""
+    """Run one model by name with the given parameters (``ridge``: the penalty of the
+    ``fitted_rate`` game, used by ``shapley_fitted`` and ``shapley`` with that game)."""
     if model == "first_touch":
         return rules.first_touch(paths)
     if model == "last_touch":
@@ -107,9 +109,10 @@ def run_model(
     if model == "markov":
         return markov(paths, order=order, include_nulls=include_nulls)
     if model == "shapley":
-        return shapley(paths, characteristic=characteristic)
+        return shapley(paths, characteristic=characteristic, ridge=ridge)
     if model == "shapley_fitted":
-        return replace(shapley(paths, characteristic="fitted_rate"), model="shapley_fitted")
+        fitted = shapley(paths, characteristic="fitted_rate", ridge=ridge)
+        return replace(fitted, model="shapley_fitted")
     assert_never(model)
 
 
@@ -121,6 +124,7 @@ def compare(
     order: int = 1,
     include_nulls: bool = True,
     characteristic: Characteristic = "conversions",
+    ridge: float = 1.0,
 ) -> Comparison:
     """Run ``models`` on ``paths``; see :func:`run_model` for the parameters."""
     results = tuple(
@@ -131,6 +135,7 @@ def compare(
             order=order,
             include_nulls=include_nulls,
             characteristic=characteristic,
+            ridge=ridge,
         )
         for m in models
     )
