@@ -78,6 +78,7 @@ class Demo:
     sla_window: list[dict[str, Any]]
     sla_weekly: list[dict[str, Any]]
     compliance_window: list[dict[str, Any]]
+    sla_teams_window: list[dict[str, Any]]
     credit_default: list[dict[str, Any]]
     credit_window: list[dict[str, Any]]
     teams_window: list[dict[str, Any]]
@@ -125,6 +126,7 @@ def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo:
         sla_window=_rows(sla.marketing),
         sla_weekly=_rows(sla_weekly.marketing),
         compliance_window=_rows(sla.compliance),
+        sla_teams_window=_rows(sla.teams),
         credit_default=_plain(credit),
         credit_window=_plain(credit_window.credit_table().to_pylist()),
         teams_window=_plain(teams.table().to_pylist()),
@@ -187,6 +189,38 @@ def test_a_preset_is_the_same_as_its_days(demo: Demo, as_user: ClientFor) -> Non
     this_year = c.get("/api/v1/funnel", params={"preset": "year_to_date"}).json()["parameters"]
     assert this_year["funnel_from"] == f"{demo.newest.year}-01-01"
     assert this_year["funnel_to"] == demo.newest.isoformat()
+
+
+def test_the_team_filter_narrows_the_sales_side_to_one_teams_reps(
+    demo: Demo, as_user: ClientFor
+) -> None:
+    c = as_user("sales-lead")
+    window = _window(demo)
+    teams = _items(c, "/api/v1/funnel/sla_teams", **window)
+    _same(teams, demo.sla_teams_window)
+    names = [r["group"] for r in teams if r["group"] != "(all)"]
+    assert len(names) >= 2  # the demo loads its CRM's users: reps have teams
+    every_rep = _items(c, "/api/v1/funnel/sla_compliance", **window)
+    every_breach = _items(c, "/api/v1/funnel/sla_breaches", **window)
+    for team in names:
+        reps = _items(c, "/api/v1/funnel/sla_compliance", team=team, **window)
+        *own, total = reps
+        # the team's reps, as the unfiltered table has them, and the team's own total
+        _same(own, [r for r in every_rep if r["team"] == team and r["group"] != "(all)"])
+        [want] = [r for r in demo.sla_teams_window if r["group"] == team]
+        assert total["group"] == "(all)"
+        assert total["team"] == team
+        assert total["handoffs"] == want["handoffs"] == sum(r["handoffs"] for r in own)
+        assert total["first_touch_breached"] == want["first_touch_breached"]
+        breaches = _items(c, "/api/v1/funnel/sla_breaches", team=team, **window)
+        assert breaches == [r for r in every_breach if r["team"] == team]
+        # the per-team table and marketing's side are not narrowed
+        assert _items(c, "/api/v1/funnel/sla_teams", team=team, **window) == teams
+    summary = c.get("/api/v1/funnel", params={"team": names[0], **window}).json()
+    assert summary["parameters"]["team"] == names[0]
+    page = c.get("/funnel", params={"team": names[0], **window}).text
+    assert f'<option value="{names[0]}" selected>' in page
+    assert "&amp;team=" in page  # CSV links keep the team
 
 
 def test_funnel_grouping_and_grain(demo: Demo, as_user: ClientFor) -> None:
@@ -273,6 +307,7 @@ BAD = [
     ("/api/v1/funnel/stages", {"grain": "day"}, "grain="),
     ("/api/v1/funnel", {"sla_period": "year"}, "sla_period="),
     ("/api/v1/funnel", {"business_hours": "maybe"}, "business_hours="),
+    ("/api/v1/funnel/sla_breaches", {"team": "Atlantis"}, "team="),
     ("/api/v1/funnel", {"from": "2999-01-01"}, "out of range"),
     ("/api/v1/credit", {"level": "planet"}, "level="),
     ("/api/v1/credit/models", {"conversion": "signup"}, "conversion="),

@@ -93,11 +93,15 @@ def marketing_rows(result: SlaResult) -> list[dict[str, Any]]:
 
 def sales_rows(result: SlaResult, *, teams: bool = False) -> list[dict[str, Any]]:
     """Per rep (per team with *teams*): each commitment's compliance
-    ``met / (met + breached)``."""
+    ``met / (met + breached)``; per rep with the rep's team when owners are loaded."""
     rows = []
     report = result.teams if teams else result.compliance
+    with_team = not teams and result.teams_note is None
     for r in report.rows():
-        row: dict[str, Any] = {"team" if teams else "rep": r["group"], "handoffs": r["handoffs"]}
+        row: dict[str, Any] = {"team" if teams else "rep": r["group"]}
+        if with_team:
+            row["team"] = r.get("team") or ""
+        row["handoffs"] = r["handoffs"]
         for c in COMMITMENTS:
             row[c] = _rate(r[f"{c}_met"], r[f"{c}_breached"], r[f"{c}_rate"])
         row["median_h_touch"] = r["median_hours_to_first_touch"]

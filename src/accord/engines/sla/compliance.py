@@ -80,9 +80,10 @@ def _aggs(t: ir.Table, h: Handoffs) -> dict[str, ir.Value]:
     return aggs
 
 
-def _columns(h: Handoffs) -> Columns:
+def _columns(h: Handoffs, *, team: bool = False) -> Columns:
     cols: list[tuple[str, pa.DataType]] = [
         ("group", pa.string()),
+        *([("team", pa.string())] if team else []),
         ("handoffs", pa.int64()),
         ("accepted", pa.int64()),
         ("rejected", pa.int64()),
@@ -123,14 +124,20 @@ def sales_compliance(
     Returns
     -------
     Report
-        ``kind="compliance"``; one row per group plus ``(all)``.
+        ``kind="compliance"``; one row per group plus ``(all)``. Per rep, a ``team``
+        column names the rep's team (of their hand-offs; empty on the ``(all)`` row).
     """
     t = _scope(handoffs, start, end, first_only)
     aggs = _aggs(t, handoffs)
+    with_team = by == "owner"
     total = t.aggregate(**aggs).mutate(group=ibis.literal(ALL))
+    if with_team:
+        total = total.mutate(team=ibis.null("string"))
     parts = [total]
     if by is not None:
-        parts.insert(0, t.group_by(group=t[by]).aggregate(**aggs))
+        extra = {"team": t.team.max()} if with_team else {}
+        grouped = t.group_by(group=t[by]).aggregate(**aggs, **extra)
+        parts.insert(0, grouped.select(*total.columns))
     rows: list[dict[str, Any]] = ibis.union(*parts, distinct=False).to_pyarrow().to_pylist()
     rows.sort(key=lambda r: (r["group"] == ALL, str(r["group"])))
     for r in rows:
@@ -146,7 +153,7 @@ def sales_compliance(
     record = params({"start": start, "end": end, "by": by, "first_only": first_only})
     return Report(
         "compliance",
-        to_table(rows, _columns(handoffs)),
+        to_table(rows, _columns(handoffs, team=with_team)),
         tuple(sorted(record + handoffs.parameters)),
         tuple(notes),
     )

@@ -3,7 +3,8 @@ the breach list (a rep's own first) and lead feedback by source (page and API).
 
 Page and API take the same filters (:func:`funnel_filters`): the period (``from``/``to``
 or ``preset``, see :mod:`accord.web.filters`), ``by``, ``grain``, ``sla_period`` and
-``business_hours``, the options of ``accord funnel`` and ``accord sla``.
+``business_hours``, the options of ``accord funnel`` and ``accord sla``, and ``team``,
+which narrows the sales side (per-rep compliance, breaches) to one team's reps.
 """
 
 from __future__ import annotations
@@ -44,10 +45,12 @@ from accord.web.services.funnel import (
     SLA_PERIODS,
     TABLES,
     FunnelArgs,
+    for_team,
     for_user,
     funnel_view,
     funnel_window,
     mine,
+    teams_of,
 )
 from accord.web.services.reports import View
 
@@ -65,13 +68,15 @@ class FunnelFilters:
 
     period: Period
     args: FunnelArgs
+    team: str | None = None
 
     def query(self) -> str:
         """``?...`` asking for the same filters."""
         a = self.args
         return query_string([*self.period.query(), ("by", a.by), ("grain", a.grain),
                              ("sla_period", a.sla_period),
-                             ("business_hours", "true" if a.business_hours else None)])  # fmt: skip
+                             ("business_hours", "true" if a.business_hours else None),
+                             ("team", self.team)])  # fmt: skip
 
 
 def funnel_filters(
@@ -90,6 +95,14 @@ def funnel_filters(
         str | None,
         Query(max_length=10, description="true: SLA clocks on working days only."),
     ] = None,
+    team: Annotated[
+        str | None,
+        Query(
+            max_length=120,
+            description="Sales' side for one team's reps only (a team of the per-team "
+            "compliance table, from the owners table).",
+        ),
+    ] = None,
 ) -> FunnelFilters:
     """The page's filters from the query string (a bad value: 422)."""
     args = FunnelArgs(
@@ -98,7 +111,7 @@ def funnel_filters(
         sla_period=cast(Any, choice(sla_period, "sla_period", SLA_PERIODS)),
         business_hours=flag(business_hours, "business_hours"),
     )
-    return FunnelFilters(period, args)
+    return FunnelFilters(period, args, (team or "").strip() or None)
 
 
 FiltersDep = Annotated[FunnelFilters, Depends(funnel_filters)]
@@ -136,10 +149,22 @@ def current(runtime: Runtime, warehouse: Warehouse, args: FunnelArgs) -> View:
     )
 
 
-def current_for(runtime: Runtime, warehouse: Warehouse, user: UserRecord, args: FunnelArgs) -> View:
-    """The page's tables with *user*'s breaches first (kept per user, like the page)."""
+def current_for(
+    runtime: Runtime, warehouse: Warehouse, user: UserRecord, args: FunnelArgs, team: str | None
+) -> View:
+    """The page's tables for *team* (``None``: every team) with *user*'s breaches first
+    (kept per user and team, like the page).
+
+    Raises
+    ------
+    InputError
+        *team* has no hand-offs in the window.
+    """
     view = current(runtime, warehouse, args)
-    return runtime.cached(("funnel-view", args.key(), user.name), lambda: for_user(view, user))
+    if team is not None:
+        view = runtime.cached(("funnel-view", args.key(), None, team), lambda: for_team(view, team))
+    key = ("funnel-view", args.key(), user.name, team)
+    return runtime.cached(key, lambda: for_user(view, user))
 
 
 def _summed(rows: Any, keys: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -161,16 +186,20 @@ def _charts(view: View, grain: str | None = None) -> dict[str, dict[str, Any]]:
     return charts
 
 
-def _form(filters: FunnelFilters, newest: dt.date | None) -> FilterForm:
+def _form(filters: FunnelFilters, newest: dt.date | None, teams: tuple[str, ...]) -> FilterForm:
     a = filters.args
+    selects = [
+        Select("by", "Split by", options(BY, "nothing"), a.by),
+        Select("grain", "Over time", options(GRAINS, "whole window"), a.grain),
+        Select("sla_period", "SLA period", options(SLA_PERIODS, "the SLA's"), a.sla_period),
+    ]
+    if teams:  # only when the owners table gives reps their teams
+        team_options = (("", "every team"), *((t, t) for t in teams))
+        selects.append(Select("team", "Team", team_options, filters.team))
     return FilterForm(
         action="/funnel",
         period=filters.period,
-        selects=(
-            Select("by", "Split by", options(BY, "nothing"), a.by),
-            Select("grain", "Over time", options(GRAINS, "whole window"), a.grain),
-            Select("sla_period", "SLA period", options(SLA_PERIODS, "the SLA's"), a.sla_period),
-        ),
+        selects=tuple(selects),
         checks=(Check("business_hours", "Business hours", a.business_hours),),
         newest=newest,
         query=filters.query(),
@@ -187,12 +216,13 @@ def funnel_page(
 ) -> Response:
     """The funnel, both sides of the SLA, the breaches (the caller's own first), feedback."""
     args = resolve(runtime, warehouse, filters)
-    view = current_for(runtime, warehouse, user, args)
+    view = current_for(runtime, warehouse, user, args, filters.team)
     charts = runtime.cached(("funnel-charts", args.key()), lambda: _charts(view, args.grain))
+    teams = teams_of(current(runtime, warehouse, args))
     return render(
         request, "funnel.html", user=user, view=view, charts=charts,
         mine=lambda row: mine(user, row.get("owner")),
-        form=_form(filters, newest_day(runtime, warehouse)), qs=filters.query(),
+        form=_form(filters, newest_day(runtime, warehouse), teams), qs=filters.query(),
     )  # fmt: skip
 
 
@@ -201,8 +231,12 @@ def funnel(
     user: FunnelViewer, runtime: RuntimeDep, warehouse: WarehouseDep, filters: FiltersDep
 ) -> ViewPublic:
     """The page's tables (names, sizes), the definition versions used, the parameters
-    (windows, splits) and any problem, for the filters given."""
-    return ViewPublic.of(current(runtime, warehouse, resolve(runtime, warehouse, filters)))
+    (windows, splits, team) and any problem, for the filters given."""
+    args = resolve(runtime, warehouse, filters)
+    view = current(runtime, warehouse, args)
+    if filters.team is not None:
+        view = current_for(runtime, warehouse, user, args, filters.team)
+    return ViewPublic.of(view)
 
 
 @api.get("/{table}", response_model=Page[dict[str, Any]], responses=CSV_RESPONSE)
@@ -216,6 +250,7 @@ def funnel_table(
 ) -> Page[dict[str, Any]] | Response:
     """One table of the page for the filters given; ``sla_breaches`` lists the caller's
     own breaches first."""
-    view = current_for(runtime, warehouse, user, resolve(runtime, warehouse, filters))
+    args = resolve(runtime, warehouse, filters)
+    view = current_for(runtime, warehouse, user, args, filters.team)
     name = str(table.value)  # type: ignore[attr-defined]
     return table_response(view.table(name), listing, f"accord-funnel-{name}.csv")

@@ -9,6 +9,10 @@ over the 12 months to the end of the newest data's month, the SLA over the last 
 its periods. A window asked for (first and last day, both included) applies to the
 funnel, the SLA's hand-offs and lead feedback alike.
 
+The sales side can be narrowed to one team (:func:`for_team`): the per-rep compliance
+and the breach list keep that team's reps (teams come from the ``owners`` table, as in
+``accord sla``); the per-team table and marketing's side stay whole.
+
 A rep sees their own breaches first (:func:`mine`): a breach is theirs when its owner,
 as the CRM writes it (``Priya Raman``), matches their user name (``priya-raman``) or the
 part of their email before the ``@`` (``priya.raman@...``), ignoring case and
@@ -26,7 +30,8 @@ from accord.data.state import UserRecord
 from accord.data.warehouse import Warehouse
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
-from accord.errors import AccordError
+from accord.engines.sla.compliance import ALL
+from accord.errors import AccordError, InputError
 from accord.web.services.reports import Problem, Table, View, table_of
 from accord.web.services.served import served
 from accord.workflows.revenue.context import DIMENSIONS as BY
@@ -41,10 +46,12 @@ __all__ = [
     "SLA_PERIODS",
     "TABLES",
     "FunnelArgs",
+    "for_team",
     "for_user",
     "funnel_view",
     "funnel_window",
     "mine",
+    "teams_of",
 ]
 
 GRAINS: tuple[str, ...] = ("week", "month")
@@ -116,6 +123,7 @@ TABLES: dict[str, str] = {
     "velocity": "Sales velocity",
     "sla_marketing": "SLA, marketing's side",
     "sla_compliance": "SLA, sales' side: compliance per rep",
+    "sla_teams": "SLA, sales' side: compliance per team",
     "sla_breaches": "SLA breaches",
     "feedback_acceptance": "Lead acceptance by source",
     "feedback_reasons": "Rejection reasons by source",
@@ -159,6 +167,48 @@ def for_user(view: View, user: UserRecord) -> View:
     return replace(view, tables=tables, extra={**view.extra, "own_breaches": own})
 
 
+def teams_of(view: View) -> tuple[str, ...]:
+    """The teams of the SLA's hand-offs (the per-team table's rows), for the team filter."""
+    teams = view.get("sla_teams")
+    if teams is None:
+        return ()
+    return tuple(str(r["group"]) for r in teams.rows if r.get("group") not in (None, ALL))
+
+
+def for_team(view: View, team: str | None) -> View:
+    """*view* with the per-rep compliance and the breaches of *team*'s reps only; the
+    compliance's ``(all)`` row becomes the team's total (its row of ``sla_teams``).
+
+    Raises
+    ------
+    InputError
+        *team* is not one of :func:`teams_of` (HTTP 422).
+    """
+    from dataclasses import replace
+
+    if team is None:
+        return view
+    known = teams_of(view)
+    if team not in known:
+        listed = ", ".join(known) if known else "none (no SLA in force, or no hand-offs)"
+        raise InputError(
+            f"team={team[:60]!r} has no hand-offs in this window; teams: {listed}.",
+            hint="Load your CRM's users export for teams (`accord load users.csv --preset "
+            "hubspot-users`), or leave `team` out for every team.",
+        )
+    [total] = [r for r in view.table("sla_teams").rows if r.get("group") == team]
+    tables = []
+    for t in view.tables:
+        if t.name == "sla_compliance":  # the team's reps, then the team's own total
+            rows = [r for r in t.rows if r.get("team") == team]
+            rows.append({c: total.get(c) for c in t.columns} | {"group": ALL, "team": team})
+            t = replace(t, rows=tuple(rows))
+        elif t.name == "sla_breaches":
+            t = replace(t, rows=tuple(r for r in t.rows if r.get("team") == team))
+        tables.append(t)
+    return replace(view, tables=tuple(tables), parameters=(*view.parameters, ("team", team)))
+
+
 def funnel_view(
     workspace: Workspace,
     store: SqlDefinitionStore,
@@ -199,6 +249,12 @@ def funnel_view(
                 tables += [
                     table_of("sla_marketing", TABLES["sla_marketing"], sla.marketing.table),
                     table_of("sla_compliance", TABLES["sla_compliance"], sla.compliance.table),
+                    table_of(
+                        "sla_teams",
+                        TABLES["sla_teams"],
+                        sla.teams.table,
+                        notes=(sla.teams_note,) if sla.teams_note else (),
+                    ),
                     table_of("sla_breaches", TABLES["sla_breaches"], sla.breaches.table),
                 ]
                 parameters += [("sla_from", s_start.date().isoformat()),
