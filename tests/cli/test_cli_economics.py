@@ -155,3 +155,30 @@ def test_table_names_the_definitions_and_the_cost(
     assert "blended_cac v1" in result.stderr
     assert "other_sales_marketing_cost" in result.stderr
     assert "company blended CAC" in result.stderr
+
+
+def test_a_window_keeps_its_customers_spend_and_revenue(
+    demo_run: tuple[Path, Result], invoke: Invoke
+) -> None:
+    ws, _ = demo_run
+    won, spend = _won(ws), _spend(ws / "data")
+    quarter = won.closed.dt.to_period("Q").value_counts().idxmax()  # the busiest quarter
+    first, last = quarter.start_time.date(), quarter.end_time.date()
+    doc = _run(invoke, ws, "--from", str(first), "--to", str(last))
+    total = doc["total"]
+    in_window = won[(won.closed.dt.date >= first) & (won.closed.dt.date <= last)]
+    assert total["new_customers"] == len(in_window) > 0
+    days = spend.date.dt.date
+    assert total["cost"] == pytest.approx(spend.amount[(days >= first) & (days <= last)].sum())
+    assert total["paid_customers"] == in_window.channel.isin(PAID).sum()
+    assert (doc["parameters"]["from"], doc["parameters"]["to"]) == (str(first), str(last))
+    # a window of one quarter is that quarter's cohort, figure for figure
+    cohorts = _run(invoke, ws, "--by", "cohort", "--period", "quarter")
+    [row] = [r for r in cohorts["rows"] if r["group"] == str(quarter)]
+    assert {**total, "group": row["group"]} == pytest.approx(row)
+    # churn is the whole base's, window or not
+    assert doc["parameters"]["monthly_churn"] == cohorts["parameters"]["monthly_churn"]
+    bad = invoke("economics", "-w", ws, "--from", str(last), "--to", str(first))
+    assert bad.exit_code == 2  # an input error: what is wrong and how to fix it
+    assert "after it ends" in bad.output
+    assert "Traceback" not in bad.output

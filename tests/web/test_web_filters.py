@@ -84,6 +84,7 @@ class Demo:
     teams_window: list[dict[str, Any]]
     credit_campaign: list[dict[str, Any]]
     cohorts_month: list[dict[str, Any]]
+    cohorts_month_window: list[dict[str, Any]]
     channels: list[dict[str, Any]]
     budget: list[tuple[str, float]]
     weekly_budget: float
@@ -113,6 +114,8 @@ def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo:
             teams = attribute_teams(wh, snapshot, scope=Scope(by="team", start=first, end=last))
             campaign = attribute(wh, snapshot, models=["markov"], scope=Scope(by="campaign"))
             cohorts = unit_economics(wh, definitions=snapshot, by="cohort", period="month")
+            windowed = unit_economics(wh, definitions=snapshot, by="cohort", period="month",
+                                      start=first, end=last)  # fmt: skip
             channels = unit_economics(wh, definitions=snapshot, by="channel", period="month")
             rec = recommend(fit_workspace(wh, definitions=snapshot))
     return Demo(
@@ -132,6 +135,7 @@ def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo:
         teams_window=_plain(teams.table().to_pylist()),
         credit_campaign=_plain(campaign.credit_table().to_pylist()),
         cohorts_month=_plain([asdict(cohorts.total), *(asdict(r) for r in cohorts.rows)]),
+        cohorts_month_window=_plain([asdict(windowed.total), *(asdict(r) for r in windowed.rows)]),
         channels=_plain([asdict(channels.total), *(asdict(r) for r in channels.rows)]),
         budget=[(c.channel, c.spend) for c in rec.allocation.channels],
         weekly_budget=rec.allocation.budget,
@@ -289,6 +293,16 @@ def test_economics_filters_equal_the_workflow(demo: Demo, as_user: ClientFor) ->
     assert "by_cohort" not in names
     assert "by_segment" not in names
     _same(_items(c, "/api/v1/economics/by_channel", by="channel"), demo.channels)
+    # a window: the workflow's figures for those days, the page says which days
+    window = _window(demo)
+    windowed = _items(c, "/api/v1/economics/by_cohort", period="month", **window)
+    _same(windowed, demo.cohorts_month_window)
+    assert windowed[0]["new_customers"] < demo.cohorts_month[0]["new_customers"]
+    page = c.get("/economics", params={"period": "month", **window}).text
+    assert f"{window['from']} to {window['to']}" in page
+    assert f"from={window['from']}&amp;to={window['to']}&amp;format=csv" in page
+    preset = c.get("/api/v1/economics", params={"preset": "last_quarter"}).json()
+    assert (preset["parameters"]["from"], preset["parameters"]["to"]) == tuple(window.values())
     missing = c.get("/api/v1/economics/by_cohort", params={"by": "channel"})
     assert missing.status_code == 404
     page = c.get("/economics", params={"by": "cohort", "period": "month"}).text
@@ -315,6 +329,8 @@ BAD = [
     ("/api/v1/credit", {"to": "2025-02-30"}, "to="),
     ("/api/v1/economics", {"by": "planet"}, "by="),
     ("/api/v1/economics/by_cohort", {"period": "decade"}, "period="),
+    ("/api/v1/economics", {"from": "2025-03-01", "to": "2025-02-01"}, "after"),
+    ("/api/v1/economics", {"preset": "someday"}, "preset="),
 ]
 
 

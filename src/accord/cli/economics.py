@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from accord.cli._options import Format, OutputFormat, WorkspaceDir
+from accord.cli._options import Format, OutputFormat, WorkspaceDir, parse_date
 from accord.cli._render import emit_json, emit_rows, err, out, rich_table
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
@@ -101,6 +101,8 @@ def as_json(result: UnitEconomics) -> dict[str, Any]:
         "total": asdict(result.total),
         "rows": [asdict(r) for r in result.rows],
         "parameters": {
+            "from": None if result.start is None else result.start.isoformat(),
+            "to": None if result.end is None else result.end.isoformat(),
             "gross_margin": result.gross_margin,
             "other_sales_marketing_cost_per_month": result.other_cost_per_month,
             "months": result.months,
@@ -114,7 +116,14 @@ def as_json(result: UnitEconomics) -> dict[str, Any]:
     }
 
 
-def _compute(workspace: Any, by: ByOption | None, period: PeriodOption) -> UnitEconomics:
+def _compute(
+    workspace: Any,
+    by: ByOption | None,
+    period: PeriodOption,
+    start: str | None = None,
+    end: str | None = None,
+) -> UnitEconomics:
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
     ws = Workspace.open(workspace)
     with ws.state() as state, ws.warehouse(read_only=True) as wh:
         return unit_economics(
@@ -122,6 +131,8 @@ def _compute(workspace: Any, by: ByOption | None, period: PeriodOption) -> UnitE
             definitions=SqlDefinitionStore(state),
             by=None if by is None else by.value,
             period=period.value,
+            start=first,
+            end=last,
         )
 
 
@@ -133,6 +144,16 @@ def economics(
     period: Annotated[
         PeriodOption, typer.Option("--period", help="Cohort length with --by cohort.")
     ] = PeriodOption.month,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First day (YYYY-MM-DD): customers acquired, spend and new revenue from it.",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day (YYYY-MM-DD), included.")
+    ] = None,
     fmt: Format = OutputFormat.table,
     workspace: WorkspaceDir = None,
 ) -> None:
@@ -141,9 +162,11 @@ def economics(
     Blended CAC = all sales and marketing cost / new customers; paid CAC = paid-channel
     spend / customers won by paid channels (last touch); LTV = ARPA x gross margin /
     monthly churn; payback = CAC / (ARPA x gross margin); ROMI = (gross margin on
-    new-customer revenue - media spend) / media spend. See docs/economics.md.
+    new-customer revenue - media spend) / media spend. See docs/economics.md. With
+    --from/--to: the customers acquired, the spend and the new revenue of those days
+    (churn stays that of all the data).
     """
-    result = _compute(workspace, by, period)
+    result = _compute(workspace, by, period, start, end)
     if fmt is OutputFormat.json:
         emit_json(as_json(result))
         return
@@ -155,6 +178,8 @@ def economics(
     split = (
         f" by {by.value}" + (f" ({period.value})" if by is ByOption.cohort else "") if by else ""
     )
+    if result.start or result.end:
+        split += f", {result.start or 'first data'} to {result.end or 'last data'}"
     table = rich_table(rows, columns=COLUMNS, title=f"Unit economics{split}")
     table.columns[0].no_wrap = True  # the group names the row: never folded away
     out().print(table)

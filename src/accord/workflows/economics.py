@@ -19,10 +19,18 @@ Definitions (formulas with references in ``docs/economics.md``):
 * **ROMI** = (gross margin on new-customer revenue - media spend) ÷ media spend (Farris,
   Bendle, Pfeifer & Reibstein 2010, ch. 9), revenue kinds from
   :func:`accord.workflows.clv.revenue_with_kind`.
+
+**A window** (``start`` to ``end``, both days included) keeps the customers acquired in
+it, the spend dated in it, the new-customer revenue booked in it and, for ARPA, the
+billing customers whose first period starts in it, as HubSpot's and Salesforce's
+acquisition reports filter by close date. Churn, a rate of the whole customer base, is
+measured over all the data; ``other_sales_marketing_cost`` counts the months the window's
+data spans.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -109,6 +117,10 @@ class UnitEconomics:
     attribution: dict[str, int]
     citations: tuple[Citation, ...]
     notes: tuple[str, ...]
+    start: dt.date | None = None
+    """First day of the window (``None``: from the first data)."""
+    end: dt.date | None = None
+    """Last day of the window, included (``None``: to the last data)."""
 
 
 def _div(a: float | None, b: float | None) -> float | None:
@@ -172,10 +184,14 @@ def acquired_customers(wh: Warehouse) -> pd.DataFrame:
     return frame.drop(columns=["touch"])
 
 
-def _spend(wh: Warehouse) -> pd.DataFrame:
+def _spend(wh: Warehouse, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
     if "spend" not in wh.tables():
         return pd.DataFrame({"month": [], "channel": [], "amount": []})
     s = wh.table("spend")
+    if start is not None:
+        s = s.filter(s.date.cast("date") >= start)
+    if end is not None:
+        s = s.filter(s.date.cast("date") <= end)
     frame = (
         s.group_by(month=s.date.cast("date").truncate("M"), channel=s.channel)
         .aggregate(amount=s.amount.sum())
@@ -217,26 +233,69 @@ def _row(group: str, *, customers: pd.DataFrame, spend: float, other: float,
     )
 
 
+def _within(
+    frame: pd.DataFrame, column: str, start: dt.date | None, end: dt.date | None
+) -> pd.DataFrame:
+    """The rows of *frame* whose *column* (a time) falls on a day from *start* to *end*."""
+    if start is None and end is None:
+        return frame
+    days = pd.to_datetime(frame[column]).dt.normalize()
+    keep = pd.Series(True, index=frame.index)
+    if start is not None:
+        keep &= days >= pd.Timestamp(start)
+    if end is not None:
+        keep &= days <= pd.Timestamp(end)
+    return frame[keep]
+
+
 def unit_economics(
     wh: Warehouse,
     *,
     definitions: InForceLookup | None = None,
     by: By | None = None,
     period: Period = "month",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> UnitEconomics:
-    """Compute the unit economics of the workspace, overall and per *by* group."""
+    """Compute the unit economics of the workspace, overall and per *by* group.
+
+    Parameters
+    ----------
+    wh
+        The workspace's warehouse.
+    definitions
+        The definitions in force (starter defaults without).
+    by
+        Split by acquisition ``cohort``, ``channel`` (last touch) or ``segment``.
+    period
+        The cohort length with ``by="cohort"``.
+    start, end
+        The window's first and last day (both included; see the module docstring).
+
+    Raises
+    ------
+    InputError
+        No opportunities are loaded, or ``start`` is after ``end``.
+    """
+    if start is not None and end is not None and start > end:
+        raise InputError(
+            f"The window starts ({start}) after it ends ({end}).",
+            hint="Give --from on or before --to.",
+        )
     margin = _constant(definitions, "gross_margin", 0.8)
     other = _constant(definitions, "other_sales_marketing_cost", 0.0)
     paid = _paid_channels(definitions)
-    customers = acquired_customers(wh)
-    spend = _spend(wh)
-    billing = billing_customers(wh) if "subscriptions" in wh.tables() else None
-    churn = None if billing is None else monthly_churn(billing)
+    customers = _within(acquired_customers(wh), "acquired", start, end)
+    spend = _spend(wh, start, end)
+    every = billing_customers(wh) if "subscriptions" in wh.tables() else None
+    churn = None if every is None else monthly_churn(every)
     churn = None if churn is None or math.isnan(churn) else churn
+    billing = None if every is None else _within(every, "first_start", start, end)
     kinds = pd.DataFrame({"ts": [], "amount": [], "kind": []})
     if "revenue" in wh.tables():
         kinds = revenue_with_kind(wh).select("ts", "amount", "kind").to_pandas()
         kinds["ts"] = pd.to_datetime(kinds.ts)
+        kinds = _within(kinds, "ts", start, end)
     freq = _FREQ[period]
     months_seen = pd.concat(
         [spend.month.dt.to_period("M"), customers.acquired.dt.to_period("M")]
@@ -250,8 +309,8 @@ def unit_economics(
                  paid_spend=paid_spend, paid=paid, arpa=arpa_all, margin=margin, churn=churn,
                  new_revenue=new_rev, media=media)  # fmt: skip
     rows: list[EconomicsRow] = []
-    linked = billing is not None and customers.customer.isin(billing.customer).any()
-    mrr = {} if billing is None else dict(zip(billing.customer, billing.first_mrr, strict=True))
+    linked = every is not None and customers.customer.isin(every.customer).any()
+    mrr = {} if every is None else dict(zip(every.customer, every.first_mrr, strict=True))
 
     def arpa_of(group: pd.DataFrame) -> float | None:
         if group.empty:
@@ -309,6 +368,12 @@ def unit_economics(
         )
     if by == "segment":
         notes.append("Spend is not split by segment: segment rows use the company blended CAC.")
+    if start is not None or end is not None:
+        notes.append(
+            f"Window {start or 'first data'} to {end or 'last data'} (days included): customers "
+            "acquired, spend and new-customer revenue in it; ARPA of the billing customers "
+            "starting in it; churn over all the data."
+        )
     if by in ("channel", "segment") and not linked:
         notes.append(
             "Billing and CRM accounts are not linked yet (`accord resolve`): group ARPA is "
@@ -328,4 +393,6 @@ def unit_economics(
         attribution={str(k): int(v) for k, v in customers.method.value_counts().items()},
         citations=cite(definitions, CITED),
         notes=tuple(notes),
+        start=start,
+        end=end,
     )

@@ -3,12 +3,15 @@ proposals: propose the recommended allocation (anyone signed in, as ``accord bud
 propose``), approve and reject (the leads of finance and marketing), page and API.
 
 Page and API take the filters of ``accord economics`` (:func:`economics_filters`):
-``by`` (cohort, channel or segment) and ``period`` (the cohort length).
+``by`` (cohort, channel or segment), ``period`` (the cohort length) and the window
+(``from``/``to`` or ``preset``, see :mod:`accord.web.filters`: customers acquired, spend
+and new revenue of those days).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -21,7 +24,16 @@ from accord.errors import InputError
 from accord.web.capability import ViewPublic, table_enum, table_response
 from accord.web.charts import grouped_bars
 from accord.web.deps import BudgetApprover, EconomicsViewer, Permit, RuntimeDep, WarehouseDep
-from accord.web.filters import FilterForm, Select, choice, options, query_string
+from accord.web.filters import (
+    FilterForm,
+    Period,
+    PeriodDep,
+    Select,
+    choice,
+    newest_day,
+    options,
+    query_string,
+)
 from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
 from accord.web.models import Page, Public
 from accord.web.pages import render
@@ -77,6 +89,9 @@ class ProposalIn(Public):
 
 
 def economics_filters(
+    window: PeriodDep,
+    runtime: RuntimeDep,
+    warehouse: WarehouseDep,
     by: Annotated[
         str | None, Query(max_length=40, description="Only this split: cohort, channel, segment.")
     ] = None,
@@ -84,17 +99,27 @@ def economics_filters(
         str | None, Query(max_length=40, description="Cohort length: month, quarter or year.")
     ] = None,
 ) -> EconomicsArgs:
-    """The page's filters from the query string (a bad value: 422)."""
-    return EconomicsArgs(
+    """The page's filters from the query string, a preset resolved against the newest
+    data (a bad value: 422)."""
+    args = EconomicsArgs(
         by=cast(Any, choice(by, "by", BY)), period=cast(Any, choice(period, "period", PERIODS))
     )
+    if not window.given:
+        return args
+    start, end = window.days(newest_day(runtime, warehouse))
+    if start is not None and end is not None and start > end:
+        raise InputError(
+            f"The window starts ({start}) after it ends ({end}).",
+            hint="Give `from` on or before `to`.",
+        )
+    return replace(args, start=start, end=end)
 
 
 FiltersDep = Annotated[EconomicsArgs, Depends(economics_filters)]
 
 
-def _query(args: EconomicsArgs) -> str:
-    return query_string([("by", args.by), ("period", args.period)])
+def _query(args: EconomicsArgs, window: Period) -> str:
+    return query_string([("by", args.by), ("period", args.period), *window.query()])
 
 
 def fit(runtime: Runtime, warehouse: Warehouse) -> WorkspaceFit:
@@ -165,6 +190,7 @@ def economics_page(
     runtime: RuntimeDep,
     warehouse: WarehouseDep,
     args: FiltersDep,
+    window: PeriodDep,
 ) -> Response:
     """Unit economics, the budget recommendation and the proposals (propose, approve,
     reject for those who may)."""
@@ -172,16 +198,17 @@ def economics_page(
     charts = runtime.cached(("economics-charts", args.key()), lambda: _charts(view))
     form = FilterForm(
         action="/economics",
-        period=None,
+        period=window,
         selects=(
             Select("by", "Split", options(BY, "cohort, channel and segment"), args.by),
             Select("period", "Cohort length", options(PERIODS, "quarter"), args.period),
         ),
-        query=_query(args),
+        newest=newest_day(runtime, warehouse),
+        query=_query(args, window),
     )
     return render(
         request, "economics.html", user=user, view=view, charts=charts,
-        proposals=list_proposals(runtime.state), form=form, qs=_query(args),
+        proposals=list_proposals(runtime.state), form=form, qs=_query(args, window),
     )  # fmt: skip
 
 

@@ -16,12 +16,14 @@
   same fit) as a new proposal, as ``accord budget propose`` does.
 
 :class:`EconomicsArgs` carries the options of ``accord economics`` the page takes: the
-split (``by``) and the cohort length (``period``). The workflow has no date window: its
-figures cover all the data loaded.
+split (``by``), the cohort length (``period``) and the window (``start``, ``end``: the
+customers acquired, the spend and the new revenue of those days; ``--from``/``--to``).
+The recommendation is fitted on all the data whatever the window.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -68,10 +70,14 @@ class EconomicsArgs:
     period
         Cohort length (``None``: quarter on the page; ``accord economics`` defaults
         to month).
+    start, end
+        The window's first and last day, both included (``None``: all the data).
     """
 
     by: By | None = None
     period: Period | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
 
     def splits(self) -> tuple[tuple[By, Period], ...]:
         """The (split, period) pairs computed."""
@@ -85,7 +91,7 @@ class EconomicsArgs:
 
     def key(self) -> tuple[Any, ...]:
         """What results for these options are cached under."""
-        return (self.by, self.period)
+        return (self.by, self.period, self.start, self.end)
 
 
 TABLES: dict[str, str] = {
@@ -231,7 +237,8 @@ def _unit_economics(store: SqlDefinitionStore, warehouse: Warehouse, args: Econo
     citations: dict[tuple[str, int], Citation] = {}
     parameters: tuple[tuple[str, str], ...] = ()
     for by, period in args.splits():
-        result = unit_economics(warehouse, definitions=snapshot, by=by, period=period)
+        result = unit_economics(warehouse, definitions=snapshot, by=by, period=period,
+                                start=args.start, end=args.end)  # fmt: skip
         rows = [asdict(result.total), *(asdict(r) for r in result.rows)]
         tables.append(table_of(f"by_{by}", TABLES[f"by_{by}"], rows))
         notes += [n for n in result.notes if n not in notes]
@@ -242,6 +249,8 @@ def _unit_economics(store: SqlDefinitionStore, warehouse: Warehouse, args: Econo
             ("paid_channels", ", ".join(result.paid_channels)),
             ("by", args.by or "cohort, channel, segment"),
             ("cohort_period", dict(args.splits()).get("cohort", "")),
+            *((("from", args.start.isoformat()),) if args.start else ()),
+            *((("to", args.end.isoformat()),) if args.end else ()),
         )
     return View(
         tables=tuple(tables),
