@@ -150,7 +150,11 @@ def current(runtime: Runtime, warehouse: Warehouse, args: FunnelArgs) -> View:
 
 
 def current_for(
-    runtime: Runtime, warehouse: Warehouse, user: UserRecord, args: FunnelArgs, team: str | None
+    runtime: Runtime,
+    warehouse: Warehouse,
+    user: UserRecord,
+    args: FunnelArgs,
+    team: str | None = None,
 ) -> View:
     """The page's tables for *team* (``None``: every team) with *user*'s breaches first
     (kept per user and team, like the page).
