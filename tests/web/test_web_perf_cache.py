@@ -158,7 +158,7 @@ def test_the_state_version_is_read_once_per_interval_and_at_once_after_a_write(
         event.remove(runtime.state.engine, "before_cursor_execute", count)
 
 
-def test_a_new_or_revoked_token_keeps_cached_results_but_a_signature_does_not(
+def test_tokens_and_budget_decisions_keep_cached_results_but_a_signature_does_not(
     served: tuple[FastAPI, TestClient],
 ) -> None:
     app, _ = served
@@ -175,6 +175,8 @@ def test_a_new_or_revoked_token_keeps_cached_results_but_a_signature_does_not(
         _, record = create_token(db, "sales-lead", name="perf", actor="test")
     with runtime.state.session() as db:
         revoke_token(db, record.id, actor="test")
+    with runtime.state.session() as session:  # pages read proposals at every request
+        record_change(session, actor="test", action="budget_proposal.approve", entity="p:1")
     assert runtime.state_version() > state  # credentials are checked again...
     assert runtime.results_version() == results  # ...but no analysis is recomputed
     assert runtime.cached("probe", compute) == 1

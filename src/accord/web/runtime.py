@@ -6,7 +6,8 @@ through the dependencies of :mod:`accord.web.deps`.
 **Versions without a query per request.** Signed-in callers are keyed on the state
 store's change counter (the newest audit-log id); cached results on the counter of the
 changes that can change a result (the newest audit-log id whose action is not in
-:data:`CREDENTIAL_ACTIONS`: a new token or password leaves every analysis as it was).
+:data:`NEUTRAL_ACTIONS`: a new token, a password or a budget proposal leaves every
+analysis as it was).
 The runtime reads both at most once per :data:`STATE_POLL_SECONDS`, and again at once
 after any write this process commits to the state store (a SQLAlchemy engine listener
 bumps :attr:`Runtime.generation`). So a change made through the server (a signature, a
@@ -22,7 +23,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import case, event, func, select
+from sqlalchemy import and_, case, event, func, select
 
 from accord.data.state import StateStore, UserRecord
 from accord.data.state.models import AuditEntry
@@ -34,7 +35,7 @@ from accord.web.settings import WebSettings
 from accord.web.uploads import UPLOAD_FOLDER, UploadJobs
 from accord.web.warehouse import WarehouseHost
 
-__all__ = ["CREDENTIAL_ACTIONS", "STATE_POLL_SECONDS", "Runtime"]
+__all__ = ["NEUTRAL_ACTIONS", "NEUTRAL_PREFIXES", "STATE_POLL_SECONDS", "Runtime"]
 
 T = TypeVar("T")
 
@@ -42,9 +43,12 @@ STATE_POLL_SECONDS = 1.0
 """How long the state store's change counter is trusted before it is read again (changes
 made by this process are seen at once)."""
 
-CREDENTIAL_ACTIONS = ("token.create", "token.revoke", "user.set_password")
-"""Audit actions that change who may sign in, never what a page shows: they invalidate the
-credential cache but no cached result."""
+NEUTRAL_ACTIONS = ("token.create", "token.revoke", "user.set_password")
+"""Audit actions that change who may sign in, never what a cached result shows: they end
+cached sign-ins but keep every cached result."""
+NEUTRAL_PREFIXES = ("budget_proposal.",)
+"""Audit actions (by prefix) on what pages read fresh at every request (budget proposals
+and their decisions): they keep every cached result too."""
 
 _READS = ("SELECT", "BEGIN", "PRAGMA", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
@@ -143,7 +147,11 @@ class Runtime:
         now = time.monotonic()
         with self._lock:
             generation = self.generation
-        results = case((AuditEntry.action.not_in(CREDENTIAL_ACTIONS), AuditEntry.id))
+        counted = and_(
+            AuditEntry.action.not_in(NEUTRAL_ACTIONS),
+            *(AuditEntry.action.not_like(f"{prefix}%") for prefix in NEUTRAL_PREFIXES),
+        )
+        results = case((counted, AuditEntry.id))
         with self.state.session() as session:
             row = session.execute(select(func.max(AuditEntry.id), func.max(results))).one()
         value = (int(row[0] or 0), int(row[1] or 0))
@@ -163,7 +171,7 @@ class Runtime:
 
     def results_version(self) -> int:
         """The newest audit-log id of a change that can change a result (any action but
-        :data:`CREDENTIAL_ACTIONS`)."""
+        :data:`NEUTRAL_ACTIONS` and :data:`NEUTRAL_PREFIXES`)."""
         return self._versions()[1]
 
     def version(self) -> tuple[str, int]:
