@@ -4,13 +4,17 @@ data masked for roles without view_pii, loads, CSV downloads, pagination."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import time
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from fastapi import FastAPI
 from web_helpers import ADMIN, ClientFor, TestClient, csrf_of
 
+from accord.web.listing import to_parquet
 from accord.web.runtime import Runtime
 
 UPLOAD = (
@@ -163,3 +167,24 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(app: FastAPI, as_user: Cli
     exported = lead.get(f"/api/v1/quarantine?format=csv&load={job['load_id']}").text
     assert "'=HYPERLINK(1)" in exported
     assert runtime.uploads.get(job["id"]).status == "done"
+
+
+def test_parquet_keeps_types_and_writes_mixed_or_nested_columns_as_text() -> None:
+    when = dt.datetime(2025, 3, 1, 9, 30)
+    rows = [
+        {"n": 1, "x": 0.5, "at": when, "ok": True, "mixed": 1, "nested": {"a": [1, 2]}},
+        {"n": None, "x": 2.0, "at": None, "ok": False, "mixed": "two", "nested": None},
+    ]
+    table = pq.read_table(io.BytesIO(to_parquet(rows, list(rows[0]))))
+    types = {f.name: f.type for f in table.schema}
+    assert pa.types.is_integer(types["n"])
+    assert pa.types.is_floating(types["x"])
+    assert pa.types.is_timestamp(types["at"])
+    assert pa.types.is_boolean(types["ok"])
+    assert types["mixed"] == types["nested"] == pa.string()
+    assert table.to_pylist() == [
+        {"n": 1, "x": 0.5, "at": when, "ok": True, "mixed": "1", "nested": '{"a": [1, 2]}'},
+        {"n": None, "x": 2.0, "at": None, "ok": False, "mixed": "two", "nested": None},
+    ]
+    empty = pq.read_table(io.BytesIO(to_parquet([], ["a", "b"])))
+    assert (empty.num_rows, empty.column_names) == (0, ["a", "b"])

@@ -11,6 +11,7 @@ refused, a rejection closes a proposal.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -19,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from web_helpers import ClientFor, csrf_of, same_password_for_everyone
 
@@ -308,6 +311,27 @@ def test_pages_have_csv_links_for_every_table(demo: Demo, as_user: ClientFor) ->
             got = c.get(f"/api/v1/{api}/{table['name']}", params={"format": "csv"})
             assert got.headers["content-type"].startswith("text/csv")
             assert len(got.text.strip().splitlines()) == table["total"] + 1
+            assert f'href="/api/v1/{api}/{table["name"]}?format=parquet"' in html
+            _same_as_json(c, f"/api/v1/{api}/{table['name']}", table["total"])
+
+
+def _same_as_json(c: Any, path: str, total: int) -> None:
+    """The Parquet download holds every row of the JSON list, numbers as numbers."""
+    got = c.get(path, params={"format": "parquet"})
+    assert got.status_code == 200
+    assert got.headers["content-type"] == "application/vnd.apache.parquet"
+    assert got.headers["content-disposition"].endswith('.parquet"')
+    parquet = pq.read_table(io.BytesIO(got.content))
+    items = c.get(path, params={"limit": 1000}).json()["items"]
+    assert parquet.num_rows == total == len(items)
+    if not items:
+        return
+    assert parquet.column_names == list(items[0])
+    for field in parquet.schema:
+        if pa.types.is_integer(field.type) or pa.types.is_floating(field.type):
+            values = parquet.column(field.name).to_pylist()
+            want = [row[field.name] for row in items]
+            assert [None if v != v else v for v in values] == pytest.approx(want), field.name
 
 
 def test_nan_is_served_as_null(demo: Demo, as_user: ClientFor) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi.responses import Response
 
-from accord.web.listing import Listing, csv_response
+from accord.web.listing import Listing, download_response
 from accord.web.models import CitationPublic, Page, Public
 from accord.web.services.reports import Table, View
 
@@ -84,8 +84,8 @@ def table_response(
     table: Table, listing: Listing, filename: str
 ) -> Page[dict[str, Any]] | Response:
     """One page of *table* (JSON), or all of it as CSV."""
-    if listing.csv:
-        return csv_response(list(table.rows), filename, list(table.columns))
+    if listing.download:
+        return download_response(listing, list(table.rows), filename, list(table.columns))
     window = list(table.rows[listing.offset : listing.offset + listing.limit])
     return Page(items=window, total=table.total, offset=listing.offset, limit=listing.limit)
 

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from accord.data.state import UserRecord
 from accord.data.warehouse import Warehouse
 from accord.web.deps import AccountsViewer, RuntimeDep, WarehouseDep
-from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
+from accord.web.listing import CSV_RESPONSE, ListingDep, download_response
 from accord.web.models import Page
 from accord.web.pages import render
 from accord.web.permissions import Action, allows
@@ -83,9 +83,11 @@ def accounts(
     first."""
     query = q.strip()
     items = runtime.cached(("accounts-search", query), lambda: search(warehouse, query))
-    if listing.csv:
+    if listing.download:
         rows = [m.model_dump() for m in items]
-        return csv_response(rows, "accord-accounts.csv", list(AccountMatchPublic.model_fields))
+        return download_response(
+            listing, rows, "accord-accounts.csv", list(AccountMatchPublic.model_fields)
+        )
     window = items[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(items), offset=listing.offset, limit=listing.limit)
 
@@ -124,7 +126,7 @@ def account_timeline(
 ) -> Page[TimelineRowPublic] | Response:
     """The account's timeline, newest first, page by page (CSV: all of it)."""
     rows = _account(runtime, warehouse, user, account_id).timeline
-    if listing.csv:
-        return csv_response(rows, "accord-account-timeline.csv", TIMELINE_COLUMNS)
+    if listing.download:
+        return download_response(listing, rows, "accord-account-timeline.csv", TIMELINE_COLUMNS)
     window = rows[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(rows), offset=listing.offset, limit=listing.limit)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from accord.web.deps import Auditor, StateDep, UserAdmin
-from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
+from accord.web.listing import CSV_RESPONSE, ListingDep, download_response
 from accord.web.models import AuditEntryPublic, Page, UserPublic
 from accord.web.pages import render
 from accord.web.services.admin import audit_page
@@ -60,8 +60,8 @@ def audit_log_page(
 def users(user: UserAdmin, state: StateDep, listing: ListingDep) -> Page[UserPublic] | Response:
     """Every user (deactivated ones too), by team and name."""
     items = _users(state)
-    if listing.csv:
-        return csv_response(items, "accord-users.csv", list(UserPublic.model_fields))
+    if listing.download:
+        return download_response(listing, items, "accord-users.csv", list(UserPublic.model_fields))
     window = items[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(items), offset=listing.offset, limit=listing.limit)
 
@@ -75,9 +75,10 @@ def audit(
     entity: EntityFilter = None,
 ) -> Page[AuditEntryPublic] | Response:
     """The audit log, newest first."""
-    if listing.csv:
+    if listing.download:
         rows, _ = audit_page(state, offset=0, limit=None, actor=actor, entity=entity)
-        return csv_response(
+        return download_response(
+            listing,
             [AuditEntryPublic.of(r) for r in rows],
             "accord-audit.csv",
             list(AuditEntryPublic.model_fields),

@@ -15,7 +15,7 @@ from accord.data.sources import MappingSpec, get_preset
 from accord.data.warehouse import Warehouse
 from accord.errors import InputError, NotFound
 from accord.web.deps import DataViewer, RuntimeDep, Uploader, WarehouseDep
-from accord.web.listing import CSV_RESPONSE, Listing, ListingDep, csv_response
+from accord.web.listing import CSV_RESPONSE, Listing, ListingDep, download_response
 from accord.web.models import (
     LoadPublic,
     Page,
@@ -151,8 +151,8 @@ def tables(
 ) -> Page[TableCountPublic] | Response:
     """Rows in each canonical table."""
     items = runtime.cached("tables", lambda: service.table_counts(warehouse))
-    if listing.csv:
-        return csv_response(items, "accord-tables.csv", ["table", "rows"])
+    if listing.download:
+        return download_response(listing, items, "accord-tables.csv", ["table", "rows"])
     window = items[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(items), offset=listing.offset, limit=listing.limit)
 
@@ -162,9 +162,11 @@ def loads(
     user: DataViewer, runtime: RuntimeDep, warehouse: WarehouseDep, listing: ListingDep
 ) -> Page[LoadPublic] | Response:
     """Loads, newest first, with what each did."""
-    if listing.csv:
+    if listing.download:
         everything = service.list_loads(warehouse, offset=0, limit=None)
-        return csv_response(everything.items, "accord-loads.csv", list(LoadPublic.model_fields))
+        return download_response(
+            listing, everything.items, "accord-loads.csv", list(LoadPublic.model_fields)
+        )
     return runtime.cached(
         ("loads", listing.offset, listing.limit),
         lambda: service.list_loads(warehouse, offset=listing.offset, limit=listing.limit),
@@ -185,12 +187,12 @@ def quarantine(
     Emails, phones and names are masked unless the caller may view personal data.
     """
     show = allows(user, Action.VIEW_PII)
-    if listing.csv:
+    if listing.download:
         everything = service.list_quarantine(
             warehouse, offset=0, limit=None, show_pii=show, load_id=load, table=table
         )
         columns = list(QuarantineRowPublic.model_fields)
-        return csv_response(everything.items, "accord-quarantine.csv", columns)
+        return download_response(listing, everything.items, "accord-quarantine.csv", columns)
     return _quarantine(runtime, warehouse, listing, show, load, table)
 
 

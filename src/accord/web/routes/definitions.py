@@ -20,7 +20,7 @@ from accord.definitions.store import DefinitionVersion, Status
 from accord.definitions.yaml_io import to_data
 from accord.errors import InputError
 from accord.web.deps import DefinitionsDep, DefinitionsViewer, Proposer, RuntimeDep, Signer
-from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
+from accord.web.listing import CSV_RESPONSE, ListingDep, download_response
 from accord.web.models import Page, Public, SignatoryPublic
 from accord.web.pages import render
 from accord.web.permissions import Action, require
@@ -278,8 +278,10 @@ def definitions(
 ) -> Page[DefinitionRowPublic] | Response:
     """Every live definition with the version in force and the one awaiting signatures."""
     rows = [_row(r) for r in _list(runtime, store, kind)]
-    if listing.csv:
-        return csv_response(rows, "accord-definitions.csv", list(DefinitionRowPublic.model_fields))
+    if listing.download:
+        return download_response(
+            listing, rows, "accord-definitions.csv", list(DefinitionRowPublic.model_fields)
+        )
     window = rows[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(rows), offset=listing.offset, limit=listing.limit)
 
@@ -304,7 +306,7 @@ def history(
     """Every version, oldest first, with who proposed and signed it."""
     view = service.overview(store, name)
     rows = [DefinitionVersionPublic.of(v, view.signers) for v in view.history]
-    if listing.csv:
+    if listing.download:
         flat = [
             {
                 **r.model_dump(exclude={"definition", "signed_by", "awaiting", "owners"}),
@@ -313,7 +315,7 @@ def history(
             }
             for r in rows
         ]
-        return csv_response(flat, f"accord-{name}-history.csv")
+        return download_response(listing, flat, f"accord-{name}-history.csv")
     window = rows[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(rows), offset=listing.offset, limit=listing.limit)
 

@@ -34,7 +34,7 @@ from accord.web.filters import (
     options,
     query_string,
 )
-from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
+from accord.web.listing import CSV_RESPONSE, ListingDep, download_response
 from accord.web.models import Page, Public
 from accord.web.pages import render
 from accord.web.permissions import Action
@@ -286,7 +286,7 @@ def budget_proposals(
 ) -> Page[ProposalPublic] | Response:
     """Budget proposals, newest first (CSV: one row per proposal, without channels)."""
     items = list_proposals(runtime.state)
-    if listing.csv:
+    if listing.download:
         rows = [
             p.model_dump(exclude={"channels", "decisions"})
             | {
@@ -298,7 +298,7 @@ def budget_proposals(
             }
             for p in items
         ]
-        return csv_response(rows, "accord-budget-proposals.csv")
+        return download_response(listing, rows, "accord-budget-proposals.csv")
     window = items[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(items), offset=listing.offset, limit=listing.limit)
 

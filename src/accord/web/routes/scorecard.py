@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from accord.data.warehouse import Warehouse
 from accord.web.charts import goal_chart, sparkline
 from accord.web.deps import RuntimeDep, ScorecardViewer, WarehouseDep
-from accord.web.listing import CSV_RESPONSE, ListingDep, csv_response
+from accord.web.listing import CSV_RESPONSE, ListingDep, download_response
 from accord.web.models import CitationPublic, Page, PointPublic, Public
 from accord.web.pages import render
 from accord.web.runtime import Runtime
@@ -161,9 +161,9 @@ def goals(
 ) -> Page[GoalPublic] | Response:
     """The goals (CSV: one row per goal)."""
     items = [GoalPublic.of(g) for g in current_scorecard(runtime, warehouse).goals]
-    if listing.csv:
-        return csv_response(
-            [_flat(g.model_dump(exclude={"monthly"})) for g in items], "accord-goals.csv"
+    if listing.download:
+        return download_response(
+            listing, [_flat(g.model_dump(exclude={"monthly"})) for g in items], "accord-goals.csv"
         )
     window = items[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(items), offset=listing.offset, limit=listing.limit)
@@ -175,9 +175,11 @@ def metrics(
 ) -> Page[MetricPublic] | Response:
     """The shared metrics (CSV: one row per metric)."""
     items = [MetricPublic.of(m) for m in current_scorecard(runtime, warehouse).metrics]
-    if listing.csv:
-        return csv_response(
-            [_flat(m.model_dump(exclude={"trend", "uses"})) for m in items], "accord-metrics.csv"
+    if listing.download:
+        return download_response(
+            listing,
+            [_flat(m.model_dump(exclude={"trend", "uses"})) for m in items],
+            "accord-metrics.csv",
         )
     window = items[listing.offset : listing.offset + listing.limit]
     return Page(items=window, total=len(items), offset=listing.offset, limit=listing.limit)
