@@ -191,10 +191,14 @@ def for_team(view: View, team: str | None) -> View:
     known = teams_of(view)
     if team not in known:
         listed = ", ".join(known) if known else "none (no SLA in force, or no hand-offs)"
+        hint = (
+            "Use one of those teams (as written), or leave `team` out for every team."
+            if known
+            else "Load your CRM's users export for teams (`accord load users.csv --preset "
+            "hubspot-users`), or leave `team` out for every team."
+        )
         raise InputError(
-            f"team={team[:60]!r} has no hand-offs in this window; teams: {listed}.",
-            hint="Load your CRM's users export for teams (`accord load users.csv --preset "
-            "hubspot-users`), or leave `team` out for every team.",
+            f"team={team[:60]!r} has no hand-offs in this window; teams: {listed}.", hint=hint
         )
     [total] = [r for r in view.table("sla_teams").rows if r.get("group") == team]
     tables = []
