@@ -19,21 +19,23 @@ What it does:
    token (pages accept it as well as the session cookie, so no Argon2 sign-in skews the
    figures).
 3. **The load**: every page and every GET of the REST API that the server has (the API
-   paths are read from its OpenAPI document; pages that answer 404 are not served by this
-   version and are skipped), each requested once cold (right after start: nothing is
-   cached; the server's warm-up thread is computing the capability pages, and a first
-   request waits for it), then *users* threads, each signed in as a demo user, request
-   them in random order for *seconds* seconds. With ``--invalidate-every S`` a token is
-   created in the state store every S seconds while they run (an audit entry: every
-   cached result is invalid afterwards, as after a signature), so the figures include
-   recomputation (answers served from the previous result meanwhile are counted).
-   **Think time** (``--think``): like Locust's ``between(1, 3)`` or a k6 ``sleep``, each
-   user waits a uniformly random time between two requests; the default ``1-3`` seconds
-   models people clicking through pages (20 users then ask about 10 pages a second).
-   ``--think 0`` is the closed-loop stress figure: each user sends its next request as
-   soon as the last one is answered, so the 20 requests queue in one server process and
-   the latency measures the queue (throughput / 20), not one request. ``--think 1-3,0``
-   runs one load after the other on the same (warm) server.
+   paths are read from its OpenAPI document; pages that answer 404 are not served by
+   this version and are skipped), each requested once cold (right after start: nothing
+   is cached; the server's warm-up thread is computing the capability pages, and a first
+   request waits for it; the warm results a previous server kept in the workspace are
+   removed first, unless ``--warm-start`` measures a restart, whose first requests get
+   those results marked "updating"), then *users* threads, each signed in as a demo
+   user, request them in random order for *seconds* seconds. With ``--invalidate-every
+   S`` an audit entry is written to the state store every S seconds while they run
+   (every cached result is invalid afterwards, as after a signature), so the figures
+   include recomputation (answers served from the previous result meanwhile are
+   counted). **Think time** (``--think``): like Locust's ``between(1, 3)`` or a k6
+   ``sleep``, each user waits a uniformly random time between two requests; the default
+   ``1-3`` seconds models people clicking through pages (20 users then ask about 10
+   pages a second). ``--think 0`` is the closed-loop stress figure: each user sends its
+   next request as soon as the last one is answered, so the 20 requests queue in one
+   server process and the latency measures the queue (throughput / 20), not one request.
+   ``--think 1-3,0`` runs one load after the other on the same (warm) server.
 4. **The report**: per page and per load, requests, errors (status >= 400 or no
    answer), p50, p95, p99 and max latency, the server's own p50 and p95 (its
    ``Server-Timing`` header: from the request's arrival to the response's start, without
@@ -380,6 +382,9 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 2,000 accounts (for 15 s unless --seconds)")  # fmt: skip
+    parser.add_argument("--warm-start", action="store_true",
+                        help="keep the warm results a previous server wrote (a restart); "
+                        "default: remove them, so the first requests are cold")  # fmt: skip
     args = parser.parse_args()
     if args.quick:
         args.accounts = 2000
@@ -389,6 +394,10 @@ def main() -> None:
     root = prepare(args.accounts, args.seed)
     tokens = make_tokens(root)
     domain = sample_domain(root)
+    if not args.warm_start:
+        from accord.web.snapshot import SNAPSHOT_PATH
+
+        (root / SNAPSHOT_PATH).unlink(missing_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()

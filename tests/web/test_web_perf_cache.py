@@ -22,8 +22,9 @@ from web_helpers import COOKIE_DOMAIN, TestClient, mint_session, settings
 from accord.data.state.audit import record_change
 from accord.data.state.tokens import authenticate_token, create_token, revoke_token
 from accord.data.workspace import Workspace
+from accord.definitions.sql_store import SqlDefinitionStore
 from accord.errors import StoreError
-from accord.web import create_app
+from accord.web import create_app, snapshot
 from accord.web import deps as deps_module
 from accord.web import runtime as runtime_module
 from accord.web.routes import scorecard as scorecard_routes
@@ -31,6 +32,7 @@ from accord.web.runtime import Runtime
 from accord.web.security import COOKIE_NAME
 from accord.web.services import definitions as definitions_service
 from accord.web.services.scorecard import build_scorecard
+from accord.web.snapshot import SNAPSHOT_PATH
 from accord.web.warmup import Warmup
 
 MQLS_V2 = """\
@@ -268,3 +270,64 @@ def test_a_busy_state_store_is_tried_again_when_checking_a_token(
     assert me.status_code == 200
     assert me.json()["user"]["name"] == "sales-lead"
     assert len(calls) == 2
+
+
+def test_a_restarted_server_serves_the_last_figures_as_updating_until_recomputed(
+    fresh: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each warm-up pass is kept on disk; after a restart the first requests get those
+    results at once, marked updating, and the current ones once computed, even when the
+    definitions changed while the server was down."""
+    kept = fresh.root / SNAPSHOT_PATH
+    app = create_app(fresh, settings=settings(), warm_up=True)
+    with TestClient(app, follow_redirects=False) as client:
+        warmup: Warmup = app.state.warmup
+        runtime: Runtime = app.state.runtime
+        with runtime.state.session() as db:
+            token, _ = create_token(db, "sales-lead", name="perf", actor="test")
+        api = {"Authorization": f"Bearer {token}"}
+        assert warmup.wait(30)
+        assert warmup.restored == 0  # nothing kept yet: a cold start
+        assert _mqls(client.get("/api/v1/scorecard", headers=api).json()) == 2.0
+    assert kept.exists()
+    assert kept.stat().st_mode & 0o077 == 0  # the owner's alone
+    assert snapshot.load(kept, workspace=str(fresh.root.resolve()))["scorecard"] is not None
+
+    # While the server is down, the leads sign mqls v2 from the command line.
+    with fresh.state() as state:
+        store = SqlDefinitionStore(state)
+        issues, _ = definitions_service.propose_text(store, "mqls", MQLS_V2, actor="marketing-lead")
+        assert not issues
+        for lead in ("marketing-lead", "sales-lead"):
+            definitions_service.sign(store, "mqls", version=2, actor=lead)
+
+    gate = threading.Event()
+
+    def gated(*args: Any) -> Any:
+        gate.wait(30)
+        return build_scorecard(*args)
+
+    monkeypatch.setattr(scorecard_routes, "build_scorecard", gated)
+    again = create_app(fresh, settings=settings(), warm_up=True)
+    with TestClient(again, follow_redirects=False) as client:
+        warmup = again.state.warmup
+        assert warmup.restored >= 1
+        first = client.get("/api/v1/scorecard", headers=api)
+        assert first.status_code == 200
+        assert first.headers["x-accord-updating"] == "true"
+        assert _mqls(first.json()) == 2.0  # the last figure, at once, marked updating
+        gate.set()
+        assert warmup.wait(30)
+        current = client.get("/api/v1/scorecard", headers=api)
+        assert "x-accord-updating" not in current.headers
+        assert _mqls(current.json()) == 1.0  # v2, signed while the server was down
+
+
+def test_a_damaged_or_foreign_snapshot_means_a_cold_start(tmp_path: Path) -> None:
+    path = tmp_path / "results.pickle"
+    path.write_bytes(b"not a pickle")
+    assert snapshot.load(path, workspace="acme") == {}
+    snapshot.save(path, {"k": 1, "lock": threading.Lock()}, workspace="acme")
+    assert snapshot.load(path, workspace="acme") == {"k": 1}  # the lock was left out
+    assert snapshot.load(path, workspace="elsewhere") == {}
+    assert snapshot.load(tmp_path / "missing.pickle", workspace="acme") == {}

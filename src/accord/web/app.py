@@ -33,6 +33,7 @@ from accord.web.routes import (
 )
 from accord.web.runtime import Runtime
 from accord.web.settings import WebSettings
+from accord.web.snapshot import SNAPSHOT_PATH
 from accord.web.warmup import Warmup
 
 __all__ = ["API_PREFIX", "app_from_environment", "create_app"]
@@ -56,8 +57,10 @@ def create_app(
     warm_up
         Run the warm-up thread (:mod:`accord.web.warmup`) while the app is up: the
         capability pages are computed at start and after every change, and served from
-        their previous result while they are recomputed. The server does; tests mostly
-        do not (every answer is then computed at the current version).
+        their previous result while they are recomputed; each pass is kept in the
+        workspace (:data:`~accord.web.snapshot.SNAPSHOT_PATH`) and put back, as previous
+        results, when the server starts again. The server does; tests mostly do not
+        (every answer is then computed at the current version).
 
     Raises
     ------
@@ -71,7 +74,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warmup = Warmup(runtime) if warm_up else None
+        keep = workspace.root / SNAPSHOT_PATH
+        warmup = Warmup(runtime, snapshot_path=keep) if warm_up else None
         app.state.warmup = warmup
         try:
             if warmup is not None:

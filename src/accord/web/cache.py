@@ -135,6 +135,13 @@ class ResultCache:
                     self._locks.pop(old, None)
             return computed
 
+    def restore(self, key: Hashable, value: Any, version: Hashable) -> None:
+        """Keep *value* for *key* at *version* unless *key* has a result already (a
+        previous result put back after a restart: only ever served as stale)."""
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = (version, value)
+
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:

@@ -15,6 +15,11 @@ collector's full collections no longer walk the cached results.
 
 A task that fails gives its keys up: requests compute them again themselves (and show
 the error) instead of being served an old result for ever.
+
+With a *snapshot* file (:mod:`accord.web.snapshot`; ``accord serve`` keeps one in the
+workspace) each completed pass is also written to disk, and a restarted server puts those
+results back as previous ones: from its first request people get the last figures,
+marked "updating", instead of waiting minutes for a large workspace's first computation.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
 from typing import Any
 
 from accord.data.warehouse import Warehouse
 from accord.errors import AccordError
+from accord.web import snapshot
 from accord.web.cache import WARMING
 from accord.web.runtime import Runtime
 
@@ -109,7 +116,13 @@ class Warmup:
         What to keep warm (default: :data:`DEFAULT_TASKS`).
     poll_seconds
         How often to look for a change unprompted.
+    snapshot_path
+        Keep each pass's results in this file and start from it (``None``: in memory
+        only).
     """
+
+    RESTORED = ("restored",)
+    """The version restored results are kept at (never a current one: always stale)."""
 
     def __init__(
         self,
@@ -117,10 +130,14 @@ class Warmup:
         tasks: Sequence[Task] = DEFAULT_TASKS,
         *,
         poll_seconds: float = POLL_SECONDS,
+        snapshot_path: Path | None = None,
     ) -> None:
         self.runtime = runtime
         self.tasks = tuple(tasks)
         self.poll_seconds = poll_seconds
+        self.snapshot_path = snapshot_path
+        self.restored = 0
+        """How many results the start put back from the snapshot."""
         self.warmed: Hashable | None = None
         """The version of the last completed pass."""
         self.passes = 0
@@ -130,10 +147,38 @@ class Warmup:
         self._thread = threading.Thread(target=self._run, name="accord-warmup", daemon=True)
 
     def start(self) -> None:
-        """Start the thread (it warms everything at once) and take stale requests' calls."""
+        """Put back the snapshot's results (as previous ones), then start the thread (it
+        warms everything at once) and take stale requests' calls."""
+        if self.snapshot_path is not None:
+            self._restore(self.snapshot_path)
         self.runtime.on_stale = self.wake
         self._wake.set()
         self._thread.start()
+
+    def _workspace(self) -> str:
+        return str(self.runtime.workspace.root.resolve())
+
+    def _restore(self, path: Path) -> None:
+        entries = snapshot.load(path, workspace=self._workspace())
+        for key, value in entries.items():
+            self.runtime.cache.restore(key, value, self.RESTORED)
+            self.runtime.warm_keys.add(key)
+        self.restored = len(entries)
+        if entries:
+            log.info("warm-up: %d previous results restored from %s", len(entries), path)
+
+    def _save(self, path: Path, version: Hashable) -> None:
+        entries = {}
+        for key in list(self.runtime.warm_keys):
+            found = self.runtime.cache.peek(key)
+            if found is not None and found[0] == version:
+                entries[key] = found[1]
+        try:
+            saved = snapshot.save(path, entries, workspace=self._workspace())
+        except OSError as exc:  # a full or read-only disk: warm results stay in memory
+            log.warning("warm-up: results not written to %s (%s)", path, exc)
+        else:
+            log.info("warm-up: %d results written to %s", saved, path)
 
     def wake(self) -> None:
         """Look for a change now."""
@@ -200,6 +245,8 @@ class Warmup:
                     log.info("warmed %s in %.1f s", name, time.perf_counter() - started)
         self.warmed = version
         self.passes += 1
+        if self.snapshot_path is not None and not self._stop.is_set():
+            self._save(self.snapshot_path, version)
         # The results are millions of small objects (table rows) that live until the next
         # change: move them out of the garbage collector's generations, or each full
         # collection walks them all and stalls every request for seconds (at 100,000
