@@ -72,6 +72,8 @@ def test_the_funnel_filter_swaps_the_report_and_keeps_the_address(
     assert _charts_drawn(page) == 2  # drawn again after the swap
     csv = page.locator('section[data-table="stages"] a.csv').get_attribute("href")
     assert csv == "/api/v1/funnel/stages?preset=last_quarter&by=channel&format=csv"
+    parquet = page.locator('section[data-table="stages"] a.parquet').get_attribute("href")
+    assert parquet == "/api/v1/funnel/stages?preset=last_quarter&by=channel&format=parquet"
     visit.shot("funnel-filtered")
     page.reload()  # the address alone gives the same report
     assert page.inner_text('[data-testid="window"]') == after
