@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,17 +44,14 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The app served by uvicorn in a thread: its base URL and workspace folder."""
-    root = tmp_path_factory.mktemp("browser") / "acme"
-    build_company(root, full_starter=True)
-    app = create_app(Workspace.open(root), settings=settings())
+@contextmanager
+def serve_in_thread(app: object, name: str = "uvicorn") -> Iterator[str]:
+    """*app* served by uvicorn in a daemon thread on a free port: its base URL."""
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")  # type: ignore[arg-type]
     )
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     for _ in range(400):
         if server.started:
@@ -61,10 +59,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
     try:
-        yield f"http://127.0.0.1:{port}", root
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The app served by uvicorn in a thread: its base URL and workspace folder."""
+    root = tmp_path_factory.mktemp("browser") / "acme"
+    build_company(root, full_starter=True)
+    with serve_in_thread(create_app(Workspace.open(root), settings=settings())) as base:
+        yield base, root
 
 
 class Visit:
@@ -102,6 +109,15 @@ class Visit:
         assert outside == [], f"requests outside the app: {outside}"
         assert self.errors == [], f"browser errors: {self.errors}"
         self.context.close()
+
+
+def approve_on_economics(browser: object, base: str, lead: str) -> Visit:
+    """*lead* signs in and approves the pending budget proposal on the Economics page."""
+    visit = Visit(browser, base).login(lead)
+    visit.page.goto("/economics")
+    visit.page.click('[data-testid="approve"]')
+    visit.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))
+    return visit
 
 
 def _mqls_cell(page: object) -> str:
@@ -312,23 +328,8 @@ def served_demo(
         propose(state, rec, user="marketing-lead", note="shift to paid search")
         accounts = wh.table("accounts")
         domain = accounts.filter(accounts.domain.notnull()).domain.min().to_pyarrow().as_py()
-    app = create_app(ws, settings=settings())
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn-demo", daemon=True)
-    thread.start()
-    for _ in range(400):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}", str(domain)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serve_in_thread(create_app(ws, settings=settings()), "uvicorn-demo") as base:
+        yield base, str(domain)
 
 
 def _charts_drawn(page: object) -> int:
@@ -395,18 +396,12 @@ def test_economics_and_a_budget_approval_by_both_leads(
     assert visit.page.locator('[data-testid="approve"]').count() == 0  # a member may not
     visit.shot("economics-member")
     visit.close()
-    finance = Visit(browser, base).login("finance-lead")
-    finance.page.goto("/economics")
-    finance.page.click('[data-testid="approve"]')
-    finance.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))
+    finance = approve_on_economics(browser, base, "finance-lead")
     assert finance.page.inner_text('[data-testid="proposal-status"]') == "proposed"
     assert "Awaits: marketing" in finance.page.inner_text('[data-testid="awaiting"]')
     finance.shot("economics-awaiting-marketing")
     finance.close()
-    marketing = Visit(browser, base).login("marketing-lead")
-    marketing.page.goto("/economics")
-    marketing.page.click('[data-testid="approve"]')
-    marketing.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))
+    marketing = approve_on_economics(browser, base, "marketing-lead")
     assert marketing.page.inner_text('[data-testid="proposal-status"]') == "approved"
     marketing.shot("economics-approved")
     marketing.close()

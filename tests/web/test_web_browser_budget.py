@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from test_web_browser import Visit, _charts_drawn, _free_port
+from test_web_browser import Visit, _charts_drawn, approve_on_economics, serve_in_thread
 from web_helpers import settings
 
 from accord.data.workspace import Workspace
@@ -34,22 +31,8 @@ def served_budget(demo_template: Path, tmp_path_factory: pytest.TempPathFactory)
     root = tmp_path_factory.mktemp("browser-budget") / "demo"
     shutil.copytree(demo_template, root, ignore=shutil.ignore_patterns("data"))
     app = create_app(Workspace.open(root), settings=settings())
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn-budget", daemon=True)
-    thread.start()
-    for _ in range(400):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serve_in_thread(app, "uvicorn-budget") as base:
+        yield base
 
 
 def test_the_funnel_filter_swaps_the_report_and_keeps_the_address(
@@ -96,17 +79,11 @@ def test_a_marketing_lead_proposes_and_both_leads_approve(
     assert "the model's split" in page.inner_text("[data-proposal]")
     marketing.shot("economics-proposed")
     marketing.close()
-    finance = Visit(browser, served_budget).login("finance-lead")
-    finance.page.goto("/economics")
-    finance.page.click('[data-testid="approve"]')
-    finance.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))
+    finance = approve_on_economics(browser, served_budget, "finance-lead")
     assert finance.page.inner_text('[data-testid="proposal-status"]') == "proposed"
     assert "Awaits: marketing" in finance.page.inner_text('[data-testid="awaiting"]')
     finance.shot("economics-proposed-finance-approved")
     finance.close()
-    again = Visit(browser, served_budget).login("marketing-lead")
-    again.page.goto("/economics")
-    again.page.click('[data-testid="approve"]')
-    again.page.wait_for_url(re.compile(r".*/economics(#proposal-\d+)?$"))
+    again = approve_on_economics(browser, served_budget, "marketing-lead")
     assert again.page.inner_text('[data-testid="proposal-status"]') == "approved"
     again.close()

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from web_helpers import ClientFor, TestClient, csrf_of
+from web_helpers import ClientFor, TestClient, csrf_of, plain_rows, same_rows
 
 from accord.data.state.models import AuditEntry
 from accord.data.state.tokens import create_token
@@ -36,23 +36,6 @@ from accord.workflows.economics import unit_economics
 from accord.workflows.revenue import funnel_report, sla_report
 
 
-def _plain(value: Any) -> Any:
-    """Rows as the API serialises them: ISO times, NaN as null."""
-    return json.loads(json.dumps(value, default=lambda v: v.isoformat()).replace("NaN", "null"))
-
-
-def _same(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> None:
-    """Equal rows; floats to 1e-9 (the warehouse may sum in another order)."""
-    assert len(got) == len(want)
-    for g, w in zip(got, want, strict=True):
-        assert g.keys() == w.keys()
-        for key, value in w.items():
-            if isinstance(value, float):
-                assert g[key] == pytest.approx(value, rel=1e-9, abs=1e-9), (key, g, w)
-            else:
-                assert g[key] == value, (key, g, w)
-
-
 def _quarter(day: dt.date, shift: int) -> tuple[dt.date, dt.date]:
     """First and last day of the calendar quarter *shift* quarters from *day*'s (by hand:
     quarters counted from year 0)."""
@@ -63,7 +46,7 @@ def _quarter(day: dt.date, shift: int) -> tuple[dt.date, dt.date]:
 
 
 def _rows(report: Any) -> list[dict[str, Any]]:
-    return _plain(report.rows())
+    return plain_rows(report.rows())
 
 
 @dataclass
@@ -130,13 +113,15 @@ def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo:
         sla_weekly=_rows(sla_weekly.marketing),
         compliance_window=_rows(sla.compliance),
         sla_teams_window=_rows(sla.teams),
-        credit_default=_plain(credit),
-        credit_window=_plain(credit_window.credit_table().to_pylist()),
-        teams_window=_plain(teams.table().to_pylist()),
-        credit_campaign=_plain(campaign.credit_table().to_pylist()),
-        cohorts_month=_plain([asdict(cohorts.total), *(asdict(r) for r in cohorts.rows)]),
-        cohorts_month_window=_plain([asdict(windowed.total), *(asdict(r) for r in windowed.rows)]),
-        channels=_plain([asdict(channels.total), *(asdict(r) for r in channels.rows)]),
+        credit_default=plain_rows(credit),
+        credit_window=plain_rows(credit_window.credit_table().to_pylist()),
+        teams_window=plain_rows(teams.table().to_pylist()),
+        credit_campaign=plain_rows(campaign.credit_table().to_pylist()),
+        cohorts_month=plain_rows([asdict(cohorts.total), *(asdict(r) for r in cohorts.rows)]),
+        cohorts_month_window=plain_rows(
+            [asdict(windowed.total), *(asdict(r) for r in windowed.rows)]
+        ),
+        channels=plain_rows([asdict(channels.total), *(asdict(r) for r in channels.rows)]),
         budget=[(c.channel, c.spend) for c in rec.allocation.channels],
         weekly_budget=rec.allocation.budget,
     )
@@ -175,21 +160,21 @@ def test_presets_are_calendar_periods_counted_back_from_a_day() -> None:
 def test_funnel_period_filter_equals_the_workflow_window(demo: Demo, as_user: ClientFor) -> None:
     c = as_user("marketing-member")
     default = _items(c, "/api/v1/funnel/stages")
-    _same(default, demo.stages_default)
+    same_rows(default, demo.stages_default)
     filtered = _items(c, "/api/v1/funnel/stages", **_window(demo))
-    _same(filtered, demo.stages_window)
+    same_rows(filtered, demo.stages_window)
     assert filtered != default  # a quarter is not the 12-month default
     summary = c.get("/api/v1/funnel", params=_window(demo)).json()["parameters"]
     assert (summary["funnel_from"], summary["funnel_to"]) == tuple(_window(demo).values())
     assert (summary["sla_from"], summary["sla_to"]) == tuple(_window(demo).values())
-    _same(_items(c, "/api/v1/funnel/sla_marketing", **_window(demo)), demo.sla_window)
-    _same(_items(c, "/api/v1/funnel/sla_compliance", **_window(demo)), demo.compliance_window)
+    same_rows(_items(c, "/api/v1/funnel/sla_marketing", **_window(demo)), demo.sla_window)
+    same_rows(_items(c, "/api/v1/funnel/sla_compliance", **_window(demo)), demo.compliance_window)
 
 
 def test_a_preset_is_the_same_as_its_days(demo: Demo, as_user: ClientFor) -> None:
     c = as_user("marketing-member")
     preset = _items(c, "/api/v1/funnel/stages", preset="last_quarter")
-    _same(preset, demo.stages_window)  # the quarter before the newest data's, by hand
+    same_rows(preset, demo.stages_window)  # the quarter before the newest data's, by hand
     this_year = c.get("/api/v1/funnel", params={"preset": "year_to_date"}).json()["parameters"]
     assert this_year["funnel_from"] == f"{demo.newest.year}-01-01"
     assert this_year["funnel_to"] == demo.newest.isoformat()
@@ -201,7 +186,7 @@ def test_the_team_filter_narrows_the_sales_side_to_one_teams_reps(
     c = as_user("sales-lead")
     window = _window(demo)
     teams = _items(c, "/api/v1/funnel/sla_teams", **window)
-    _same(teams, demo.sla_teams_window)
+    same_rows(teams, demo.sla_teams_window)
     names = [r["group"] for r in teams if r["group"] != "(all)"]
     assert len(names) >= 2  # the demo loads its CRM's users: reps have teams
     every_rep = _items(c, "/api/v1/funnel/sla_compliance", **window)
@@ -210,7 +195,7 @@ def test_the_team_filter_narrows_the_sales_side_to_one_teams_reps(
         reps = _items(c, "/api/v1/funnel/sla_compliance", team=team, **window)
         *own, total = reps
         # the team's reps, as the unfiltered table has them, and the team's own total
-        _same(own, [r for r in every_rep if r["team"] == team and r["group"] != "(all)"])
+        same_rows(own, [r for r in every_rep if r["team"] == team and r["group"] != "(all)"])
         [want] = [r for r in demo.sla_teams_window if r["group"] == team]
         assert total["group"] == "(all)"
         assert total["team"] == team
@@ -230,12 +215,12 @@ def test_the_team_filter_narrows_the_sales_side_to_one_teams_reps(
 def test_funnel_grouping_and_grain(demo: Demo, as_user: ClientFor) -> None:
     c = as_user("sales-lead")
     by_channel = _items(c, "/api/v1/funnel/stages", by="channel", **_window(demo))
-    _same(by_channel, demo.stages_by_channel)
+    same_rows(by_channel, demo.stages_by_channel)
     assert {r["group"] for r in by_channel} != {"all"}
     weekly = _items(c, "/api/v1/funnel/stages", grain="week", **_window(demo))
-    _same(weekly, demo.stages_weekly)
+    same_rows(weekly, demo.stages_weekly)
     assert len({r["period"] for r in weekly}) > 1
-    _same(_items(c, "/api/v1/funnel/sla_marketing", sla_period="week"), demo.sla_weekly)
+    same_rows(_items(c, "/api/v1/funnel/sla_marketing", sla_period="week"), demo.sla_weekly)
     # The chart adds the groups up: per stage, the people entering in the window.
     page = c.get("/funnel", params={"by": "channel", **_window(demo)}).text
     spec = json.loads(re.search(r'id="chart-funnel">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
@@ -271,13 +256,13 @@ def test_the_page_keeps_the_filters_in_its_form_and_csv_links(
 def test_credit_filters_equal_the_workflow(demo: Demo, as_user: ClientFor) -> None:
     c = as_user("finance-member")
     default = _items(c, "/api/v1/credit/models")
-    _same(default, demo.credit_default)
+    same_rows(default, demo.credit_default)
     filtered = _items(c, "/api/v1/credit/models", **_window(demo))
-    _same(filtered, demo.credit_window)
+    same_rows(filtered, demo.credit_window)
     assert filtered != default
-    _same(_items(c, "/api/v1/credit/teams", **_window(demo)), demo.teams_window)
+    same_rows(_items(c, "/api/v1/credit/teams", **_window(demo)), demo.teams_window)
     campaign = _items(c, "/api/v1/credit/models", by="campaign", model="markov")
-    _same(campaign, demo.credit_campaign)
+    same_rows(campaign, demo.credit_campaign)
     assert {r["model"] for r in campaign} <= {"in_force", "markov"}
     page = c.get("/credit", params={"by": "campaign", "model": "markov"})
     assert page.status_code == 200
@@ -286,17 +271,17 @@ def test_credit_filters_equal_the_workflow(demo: Demo, as_user: ClientFor) -> No
 
 def test_economics_filters_equal_the_workflow(demo: Demo, as_user: ClientFor) -> None:
     c = as_user("sales-member")
-    _same(_items(c, "/api/v1/economics/by_cohort", period="month"), demo.cohorts_month)
+    same_rows(_items(c, "/api/v1/economics/by_cohort", period="month"), demo.cohorts_month)
     only = c.get("/api/v1/economics", params={"by": "channel"}).json()
     names = {t["name"] for t in only["tables"]}
     assert "by_channel" in names
     assert "by_cohort" not in names
     assert "by_segment" not in names
-    _same(_items(c, "/api/v1/economics/by_channel", by="channel"), demo.channels)
+    same_rows(_items(c, "/api/v1/economics/by_channel", by="channel"), demo.channels)
     # a window: the workflow's figures for those days, the page says which days
     window = _window(demo)
     windowed = _items(c, "/api/v1/economics/by_cohort", period="month", **window)
-    _same(windowed, demo.cohorts_month_window)
+    same_rows(windowed, demo.cohorts_month_window)
     assert windowed[0]["new_customers"] < demo.cohorts_month[0]["new_customers"]
     page = c.get("/economics", params={"period": "month", **window}).text
     assert f"{window['from']} to {window['to']}" in page

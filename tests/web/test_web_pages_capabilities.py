@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from web_helpers import ClientFor, csrf_of, same_password_for_everyone
+from web_helpers import ClientFor, csrf_of, plain_rows, same_password_for_everyone, same_rows
 
 from accord.data.workspace import Workspace
 from accord.definitions.sql_store import SqlDefinitionStore
@@ -34,23 +34,6 @@ from accord.workflows.budget import fit_workspace, recommend
 from accord.workflows.economics import unit_economics
 from accord.workflows.proposals import propose
 from accord.workflows.revenue import funnel_report, sla_report
-
-
-def _plain(value: Any) -> Any:
-    """Rows as the API serialises them: ISO times, NaN as null."""
-    return json.loads(json.dumps(value, default=lambda v: v.isoformat()).replace("NaN", "null"))
-
-
-def _same(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> None:
-    """Equal rows; floats to 1e-9 (the warehouse may sum in another order)."""
-    assert len(got) == len(want)
-    for g, w in zip(got, want, strict=True):
-        assert g.keys() == w.keys()
-        for key, value in w.items():
-            if isinstance(value, float):
-                assert g[key] == pytest.approx(value, rel=1e-9, abs=1e-9), (key, g, w)
-            else:
-                assert g[key] == value, (key, g, w)
 
 
 def _slug(name: str) -> str:
@@ -106,14 +89,14 @@ def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo:
         second = propose(state, rec, user="marketing-lead", note="second")
     return Demo(
         workspace=ws,
-        stages=_plain(funnel.stages.rows()),
-        breaches=_plain(breaches),
+        stages=plain_rows(funnel.stages.rows()),
+        breaches=plain_rows(breaches),
         funnel_citations=[(c.name, c.version) for c in funnel.citations],
         rep=rep,
         rep_owner=owner,
-        credit=_plain(credit),
-        teams=_plain(teams),
-        cohorts=_plain([asdict(cohorts.total), *(asdict(r) for r in cohorts.rows)]),
+        credit=plain_rows(credit),
+        teams=plain_rows(teams),
+        cohorts=plain_rows([asdict(cohorts.total), *(asdict(r) for r in cohorts.rows)]),
         budget=[(c.channel, c.spend) for c in rec.allocation.channels],
         proposals=(first.id, second.id),
         domain=domain,
@@ -136,7 +119,7 @@ def test_funnel_page_and_api_show_the_service_figures(demo: Demo, as_user: Clien
     cited = [(d["name"], d["version"]) for d in summary["definitions"]]
     assert cited == demo.funnel_citations
     stages = c.get("/api/v1/funnel/stages", params={"limit": 1000}).json()
-    _same(stages["items"], demo.stages)
+    same_rows(stages["items"], demo.stages)
     assert stages["total"] == len(demo.stages)
     csv_text = c.get("/api/v1/funnel/stages", params={"format": "csv"}).text
     assert len(csv_text.strip().splitlines()) == len(demo.stages) + 1
@@ -168,9 +151,9 @@ def test_a_rep_sees_their_own_breaches_first(demo: Demo, as_user: ClientFor) -> 
 def test_credit_page_and_api_show_the_service_figures(demo: Demo, as_user: ClientFor) -> None:
     c = as_user("finance-member")
     models = c.get("/api/v1/credit/models", params={"limit": 1000}).json()
-    _same(models["items"], demo.credit)
+    same_rows(models["items"], demo.credit)
     teams = c.get("/api/v1/credit/teams").json()["items"]
-    _same(teams, demo.teams)
+    same_rows(teams, demo.teams)
     in_force = [r for r in demo.credit if r["model"] == "in_force"]
     shares = sum(r["share"] for r in in_force)
     assert shares == pytest.approx(1.0) or shares == 0.0  # credit shares sum to one
@@ -184,7 +167,7 @@ def test_credit_page_and_api_show_the_service_figures(demo: Demo, as_user: Clien
 def test_economics_page_and_api_show_the_service_figures(demo: Demo, as_user: ClientFor) -> None:
     c = as_user("sales-member")
     cohorts = c.get("/api/v1/economics/by_cohort", params={"limit": 1000}).json()
-    _same(cohorts["items"], demo.cohorts)
+    same_rows(cohorts["items"], demo.cohorts)
     total = cohorts["items"][0]
     assert total["group"] == "all"
     if total["new_customers"] and total["cost"]:  # blended CAC = cost / new customers

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import event, text
-from web_helpers import COOKIE_DOMAIN, TestClient, mint_session, settings
+from web_helpers import COOKIE_DOMAIN, MQLS_V2, TestClient, mint_session, settings
 
 from accord.data.state.audit import record_change
 from accord.data.state.tokens import authenticate_token, create_token, revoke_token
@@ -34,31 +34,6 @@ from accord.web.services import definitions as definitions_service
 from accord.web.services.scorecard import build_scorecard
 from accord.web.snapshot import SNAPSHOT_PATH
 from accord.web.warmup import Warmup
-
-MQLS_V2 = """\
-kind: metric
-name: mqls
-owners: [marketing, sales]
-description: >-
-  Marketing-qualified leads, not counting leads from other sources (offline lists).
-body:
-  measure:
-    agg: count_distinct
-    table: lifecycle_events
-    column: contact_id
-    time: ts
-    filters:
-      - {column: stage, op: eq, value: mql}
-      - {column: contact_id.lead_source, op: ne, value: other}
-  dimensions:
-    segment: contact_id.account_id.segment
-    region: contact_id.country
-    lead_source: contact_id.lead_source
-    rep: contact_id.owner_id
-  direction: higher
-  unit: count
-  format: ",.0f"
-"""
 
 
 @pytest.fixture

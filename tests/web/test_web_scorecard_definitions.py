@@ -16,37 +16,12 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from web_helpers import ADMIN, ClientFor, TestClient, csrf_of
+from web_helpers import ADMIN, MQLS_V2, ClientFor, TestClient, csrf_of
 
 from accord.data.state.audit import record_change
 from accord.web.routes import scorecard as scorecard_routes
 from accord.web.runtime import Runtime
 from accord.web.services.scorecard import build_scorecard
-
-MQLS_V2 = """\
-kind: metric
-name: mqls
-owners: [marketing, sales]
-description: >-
-  Marketing-qualified leads, not counting leads from other sources (offline lists).
-body:
-  measure:
-    agg: count_distinct
-    table: lifecycle_events
-    column: contact_id
-    time: ts
-    filters:
-      - {column: stage, op: eq, value: mql}
-      - {column: contact_id.lead_source, op: ne, value: other}
-  dimensions:
-    segment: contact_id.account_id.segment
-    region: contact_id.country
-    lead_source: contact_id.lead_source
-    rep: contact_id.owner_id
-  direction: higher
-  unit: count
-  format: ",.0f"
-"""
 
 
 def _metric(card: dict[str, Any], name: str) -> dict[str, Any]:

@@ -106,12 +106,7 @@ def economics_filters(
     )
     if not window.given:
         return args
-    start, end = window.days(newest_day(runtime, warehouse))
-    if start is not None and end is not None and start > end:
-        raise InputError(
-            f"The window starts ({start}) after it ends ({end}).",
-            hint="Give `from` on or before `to`.",
-        )
+    start, end = window.days(newest_day(runtime, warehouse))  # in order: Period.parse checks
     return replace(args, start=start, end=end)
 
 

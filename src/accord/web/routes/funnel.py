@@ -141,12 +141,24 @@ def resolve(runtime: Runtime, warehouse: Warehouse, filters: FunnelFilters) -> F
     return args
 
 
-def current(runtime: Runtime, warehouse: Warehouse, args: FunnelArgs) -> View:
-    """The page's tables for *args*, cached until the data or the definitions change."""
-    return runtime.cached(
+def current(
+    runtime: Runtime, warehouse: Warehouse, args: FunnelArgs, team: str | None = None
+) -> View:
+    """The page's tables for *args* (the sales side for *team* alone when given), cached
+    until the data or the definitions change.
+
+    Raises
+    ------
+    InputError
+        *team* has no hand-offs in the window.
+    """
+    view: View = runtime.cached(
         ("funnel-view", args.key()),
         lambda: funnel_view(runtime.workspace, runtime.definitions, warehouse, args),
     )
+    if team is None:
+        return view
+    return runtime.cached(("funnel-view", args.key(), None, team), lambda: for_team(view, team))
 
 
 def current_for(
@@ -156,17 +168,9 @@ def current_for(
     args: FunnelArgs,
     team: str | None = None,
 ) -> View:
-    """The page's tables for *team* (``None``: every team) with *user*'s breaches first
-    (kept per user and team, like the page).
-
-    Raises
-    ------
-    InputError
-        *team* has no hand-offs in the window.
-    """
-    view = current(runtime, warehouse, args)
-    if team is not None:
-        view = runtime.cached(("funnel-view", args.key(), None, team), lambda: for_team(view, team))
+    """:func:`current` with *user*'s breaches first (kept per user and team, like the
+    page)."""
+    view = current(runtime, warehouse, args, team)
     key = ("funnel-view", args.key(), user.name, team)
     return runtime.cached(key, lambda: for_user(view, user))
 
@@ -237,10 +241,7 @@ def funnel(
     """The page's tables (names, sizes), the definition versions used, the parameters
     (windows, splits, team) and any problem, for the filters given."""
     args = resolve(runtime, warehouse, filters)
-    view = current(runtime, warehouse, args)
-    if filters.team is not None:
-        view = current_for(runtime, warehouse, user, args, filters.team)
-    return ViewPublic.of(view)
+    return ViewPublic.of(current(runtime, warehouse, args, filters.team))
 
 
 @api.get("/{table}", response_model=Page[dict[str, Any]], responses=CSV_RESPONSE)
